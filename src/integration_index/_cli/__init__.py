@@ -1,0 +1,1 @@
+"""The ``integration-index`` command line."""

@@ -1,0 +1,202 @@
+"""The project's own cattrs converters (never the global one) and readable validation errors."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import re
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from integration_index._model.crosswalk import Link
+from integration_index._model.framework import Condition
+from integration_index._model.profile import ContextValue, MetadataValue
+from integration_index._model.text import Text
+from integration_index.exceptions import Problem
+
+__all__ = ["card_converter", "model_converter", "problems_from", "structure"]
+
+T = TypeVar("T")
+
+
+def _structure_text(value: Any, _: type) -> Text:
+    if isinstance(value, str):
+        return Text(value)
+    if isinstance(value, Mapping):
+        extra = set(value) - {"en", "fr"}
+        if extra:
+            raise ValueError(f"unknown language key(s) {sorted(extra)}; expected 'en' and optional 'fr'")
+        if not isinstance(value.get("en"), str):
+            raise ValueError("expected an 'en' string")
+        french = value.get("fr")
+        if french is not None and not isinstance(french, str):
+            raise ValueError("expected 'fr' to be a string")
+        return Text(value["en"], french)
+    raise ValueError(f"expected a string or a table {{ en = ..., fr = ... }}, got {type(value).__name__}")
+
+
+def _unstructure_text(text: Text) -> str | dict[str, str]:
+    return text.en if text.fr is None else {"en": text.en, "fr": text.fr}
+
+
+def _structure_rating(value: Any, _: type) -> str | float:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    raise ValueError(f"expected a level id (a string) or a measured value (a number), got {value!r}")
+
+
+def _structure_context_value(value: Any, _: type) -> ContextValue:
+    if isinstance(value, bool | str):
+        return value
+    if isinstance(value, int | float):
+        return float(value)
+    raise ValueError(f"expected a string, a number or a boolean, got {type(value).__name__}")
+
+
+def _structure_metadata_value(value: Any, _: type) -> MetadataValue:
+    if isinstance(value, bool | str | int | float | datetime.date):
+        return value
+    raise ValueError(f"expected a string, number, boolean or date, got {type(value).__name__}")
+
+
+def _structure_date(value: Any, _: type) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError(f"expected a date such as 2024-03-01, got {value!r}")
+
+
+def _structure_str(value: Any, _: type) -> str:
+    if isinstance(value, str):
+        return value
+    raise ValueError(f"expected a string, got {type(value).__name__} {value!r}")
+
+
+def _structure_float(value: Any, _: type) -> float:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    raise ValueError(f"expected a number, got {type(value).__name__} {value!r}")
+
+
+def _structure_int(value: Any, _: type) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise ValueError(f"expected a whole number, got {type(value).__name__} {value!r}")
+
+
+def _structure_bool(value: Any, _: type) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise ValueError(f"expected true or false, got {value!r}")
+
+
+def _make(*, omit_defaults: bool, dates_as_text: bool) -> cattrs.Converter:
+    converter = cattrs.Converter(forbid_extra_keys=True, omit_if_default=omit_defaults)
+    converter.register_structure_hook(Text, _structure_text)
+    converter.register_unstructure_hook(Text, _unstructure_text)
+    converter.register_structure_hook(str, _structure_str)
+    converter.register_structure_hook(float, _structure_float)
+    converter.register_structure_hook(int, _structure_int)
+    converter.register_structure_hook(bool, _structure_bool)
+    converter.register_structure_hook(str | float, _structure_rating)
+    converter.register_structure_hook(ContextValue, _structure_context_value)
+    converter.register_structure_hook(ContextValue | None, lambda v, t: None if v is None else _structure_context_value(v, t))
+    converter.register_structure_hook(MetadataValue, _structure_metadata_value)
+    converter.register_structure_hook(datetime.date, _structure_date)
+    if dates_as_text:
+        converter.register_unstructure_hook(datetime.date, datetime.date.isoformat)
+    else:
+        converter.register_unstructure_hook(datetime.date, lambda value: value)
+    converter.register_structure_hook(
+        Condition, make_dict_structure_fn(Condition, converter, in_=override(rename="in"), _cattrs_forbid_extra_keys=True)
+    )
+    converter.register_unstructure_hook(
+        Condition,
+        make_dict_unstructure_fn(
+            Condition, converter, in_=override(rename="in"), _cattrs_omit_if_default=omit_defaults
+        ),
+    )
+    converter.register_structure_hook(
+        Link, make_dict_structure_fn(Link, converter, from_=override(rename="from"), _cattrs_forbid_extra_keys=True)
+    )
+    converter.register_unstructure_hook(
+        Link,
+        make_dict_unstructure_fn(Link, converter, from_=override(rename="from"), _cattrs_omit_if_default=omit_defaults),
+    )
+    return converter
+
+
+@functools.cache
+def model_converter() -> cattrs.Converter:
+    """Frameworks and profiles <-> plain data as TOML holds it (dates stay dates; defaults omitted)."""
+    return _make(omit_defaults=True, dates_as_text=False)
+
+
+@functools.cache
+def card_converter() -> cattrs.Converter:
+    """Score cards <-> JSON-ready data (dates as ISO text; every key kept for a stable schema)."""
+    return _make(omit_defaults=False, dates_as_text=True)
+
+
+def structure(data: Any, cls: type[T], converter: cattrs.Converter | None = None) -> T:
+    """Structure *data* into *cls*; raise ValueError carrying a list of Problems on failure."""
+    try:
+        return (converter or model_converter()).structure(data, cls)
+    except (ClassValidationError, IterableValidationError) as exc:
+        raise StructureError(problems_from(exc)) from None
+
+
+class StructureError(ValueError):
+    """Validation failed; ``problems`` lists every failure with its key path."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(p.format() for p in problems))
+
+
+_SUBSCRIPT = re.compile(r"\[(['\"])(.*?)\1\]")
+
+
+def _format_exception(exc: BaseException, type_: type | None) -> str:
+    if isinstance(exc, ForbiddenExtraKeysError):
+        allowed = sorted(a.name if a.alias == a.name else a.alias for a in attrs.fields(exc.cl)) if attrs.has(exc.cl) else []
+        allowed = [{"in_": "in", "from_": "from"}.get(name, name) for name in allowed]
+        extra = ", ".join(repr(key) for key in sorted(exc.extra_fields))
+        return f"unknown key {extra}; expected one of: {', '.join(allowed)}"
+    if isinstance(exc, KeyError):
+        return "required key is missing"
+    if isinstance(exc, ValueError) and "not in literal" in str(exc):
+        choices = getattr(type_, "__args__", ())
+        return "expected one of: " + ", ".join(repr(choice) for choice in choices)
+    if isinstance(exc, TypeError) and type_ is not None:
+        name = getattr(type_, "__name__", str(type_))
+        if "not iterable" in str(exc) or "object is not" in str(exc):
+            return f"expected {'a list' if name in ('tuple', 'list') else 'a table' if 'Mapping' in str(type_) else name}, got something else"
+        return f"invalid value, expected {name}"
+    if isinstance(exc, AttributeError | TypeError):
+        return "expected a table"
+    return str(exc)
+
+
+def problems_from(exc: BaseException) -> list[Problem]:
+    """Turn a cattrs validation error into Problems with key paths such as ``evidence[3].rating``."""
+    problems: list[Problem] = []
+    for line in cattrs.transform_error(exc, path="$", format_exception=_format_exception):
+        message, _, path = line.rpartition(" @ ")
+        path = _SUBSCRIPT.sub(lambda m: "." + m.group(2), path)
+        path = path.removeprefix("$").removeprefix(".")
+        problems.append(Problem(message or line, path))
+    return problems

@@ -1,0 +1,1 @@
+"""The assessment model: frameworks, city profiles and score cards (frozen attrs value objects)."""

@@ -1,0 +1,182 @@
+"""City profiles: the city, the assessment, contextual values, exclusions and evidence."""
+
+from __future__ import annotations
+
+import datetime
+import math
+import re
+from collections.abc import Mapping
+from typing import Literal
+
+import attrs
+
+__all__ = [
+    "ASSESSMENT_MODES",
+    "EFFORTS",
+    "SOURCE_KINDS",
+    "Assessment",
+    "City",
+    "CityProfile",
+    "Evidence",
+    "Exclusion",
+]
+
+#: How an assessment was made.
+ASSESSMENT_MODES = ("self-assessment", "peer-review", "external")
+#: What a piece of evidence rests on.
+SOURCE_KINDS = (
+    "document",
+    "interview",
+    "focus-group",
+    "statistics",
+    "observation",
+    "self-assessment",
+)
+#: How much work closing a gap is expected to take (development plans).
+EFFORTS = ("low", "medium", "high")
+
+AssessmentMode = Literal["self-assessment", "peer-review", "external"]
+SourceKind = Literal[
+    "document", "interview", "focus-group", "statistics", "observation", "self-assessment"
+]
+Effort = Literal["low", "medium", "high"]
+MetadataValue = str | int | float | bool | datetime.date
+ContextValue = str | float | bool
+
+_CITY_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def _check_city_id(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if not _CITY_ID.match(value):
+        raise ValueError(f"{attribute.name} {value!r} must be lowercase letters, digits and '-'")
+
+
+def _check_rating(
+    instance: object, attribute: attrs.Attribute[str | float], value: str | float
+) -> None:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"rating must be a level id or a finite number, got {value!r}")
+    if isinstance(value, str) and not value:
+        raise ValueError("rating must not be empty")
+
+
+@attrs.frozen
+class City:
+    """The city a profile assesses.
+
+    Attributes:
+        id: Lowercase id (letters, digits, '-'), stable across assessments of the same city.
+        name: Its name.
+        country: Its country.
+        population: Its population, if known (peer groups use it).
+        region: Its region, if useful.
+        metadata: Free key/values.
+    """
+
+    id: str = attrs.field(validator=_check_city_id)
+    name: str
+    country: str | None = None
+    population: int | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.ge(0))
+    )
+    region: str | None = None
+    metadata: Mapping[str, MetadataValue] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class Assessment:
+    """How, when and by whom a profile was assessed.
+
+    Attributes:
+        frameworks: The framework ids the profile carries evidence for.
+        date: When the assessment was made.
+        mode: "self-assessment", "peer-review" or "external".
+        assessors: Who assessed (for a peer review, the reviewers).
+        title: A title for the assessment.
+        notes: Free notes.
+    """
+
+    frameworks: tuple[str, ...] = attrs.field(validator=attrs.validators.min_len(1))
+    date: datetime.date
+    mode: AssessmentMode = "self-assessment"
+    assessors: tuple[str, ...] = ()
+    title: str | None = None
+    notes: str | None = None
+
+
+@attrs.frozen
+class Evidence:
+    """One rating of one criterion, with its provenance.
+
+    Attributes:
+        criterion: The id of the leaf it rates.
+        rating: A level id of the leaf's scale, or a measured value for a quantitative leaf.
+        source: What it rests on: "document", "interview", "focus-group", "statistics",
+            "observation" or "self-assessment".
+        framework: The framework id; may be left out when the assessment names one framework.
+        reference: The document, interview or data set it comes from.
+        date: When it was gathered.
+        assessor: Who gave the rating.
+        note: Free note (findings, comments).
+        effort: Expected effort to improve: "low", "medium" or "high" (development plans).
+    """
+
+    criterion: str
+    rating: str | float = attrs.field(validator=_check_rating)
+    source: SourceKind
+    framework: str | None = None
+    reference: str | None = None
+    date: datetime.date | None = None
+    assessor: str | None = None
+    note: str | None = None
+    effort: Effort | None = None
+
+
+@attrs.frozen
+class Exclusion:
+    """A profile's declaration that a criterion lies outside the city's competence.
+
+    Attributes:
+        criterion: The criterion concerned.
+        reason: Why.
+        framework: The framework id; may be left out when the assessment names one framework.
+        factor: The contextual factor that explains it.
+    """
+
+    criterion: str
+    reason: str
+    framework: str | None = None
+    factor: str | None = None
+
+
+@attrs.frozen
+class CityProfile:
+    """One assessment of one city: what a profile TOML file holds.
+
+    Attributes:
+        city: The city.
+        assessment: When, how and by whom it was assessed, and against which frameworks.
+        evidence: The ratings, with their provenance, in file order.
+        context: Contextual factor values, per framework id.
+        exclusions: Criteria declared outside the city's competence.
+        illustrative: True for an invented example, not a real assessment.
+    """
+
+    city: City
+    assessment: Assessment
+    evidence: tuple[Evidence, ...] = ()
+    context: Mapping[str, Mapping[str, ContextValue]] = attrs.field(factory=dict)
+    exclusions: tuple[Exclusion, ...] = ()
+    illustrative: bool = False
+
+    def framework_of(self, item: Evidence | Exclusion) -> str | None:
+        """The framework an evidence item or exclusion belongs to, or None if ambiguous."""
+        if item.framework is not None:
+            return item.framework
+        if len(self.assessment.frameworks) == 1:
+            return self.assessment.frameworks[0]
+        return None
+
+    def evidence_for(self, framework_id: str) -> tuple[Evidence, ...]:
+        """The evidence items that belong to one framework."""
+        return tuple(item for item in self.evidence if self.framework_of(item) == framework_id)

@@ -1,0 +1,171 @@
+"""Score cards: the explainable result of scoring one profile against one framework."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+from collections.abc import Mapping
+from typing import Literal
+
+import attrs
+
+from integration_index._model.framework import OVERALL
+
+__all__ = ["OVERALL", "AppliedModifier", "ContextEntry", "NodeResult", "NodeScore", "ScoreCard"]
+
+ContextValue = str | float | bool
+
+
+@attrs.frozen
+class NodeScore:
+    """A node's score in one pass (raw, or adjusted by modifiers).
+
+    Attributes:
+        score: The score on 0-100, or None when coverage is below the framework's threshold (or
+            nothing under the node is assessed, or it is not applicable).
+        lower: The score if every unassessed leaf were at its scale's minimum (None if not
+            applicable).
+        upper: The score if every unassessed leaf were at its scale's maximum (None if not
+            applicable).
+        coverage: The share of the node's weight that is assessed, in [0, 1].
+        weight: The node's normalised weight among its applicable siblings (1 for the whole).
+        applicable: False when a modifier left the node out.
+    """
+
+    score: float | None
+    lower: float | None
+    upper: float | None
+    coverage: float
+    weight: float
+    applicable: bool = True
+
+
+@attrs.frozen
+class NodeResult:
+    """Everything the card says about one node of the criteria tree.
+
+    Attributes:
+        id: The node's id (``"overall"`` for the whole framework).
+        parent: The parent's id (``"overall"`` for top-level nodes, None for the whole).
+        depth: 0 for the whole framework, 1 for top-level nodes, and so on.
+        kind: The node's kind ("framework" for the whole).
+        raw: The score before contextual modifiers.
+        adjusted: The score after contextual modifiers (equal to raw when none applies).
+        value: For an assessed leaf, its combined rating in [0, 1].
+        level: For an assessed leaf on a scale, the level nearest its combined rating.
+        evidence_count: How many evidence items rate it (leaves) or its leaves (other nodes).
+        spread: For a leaf, max - min of its ratings on 0-100 (None with fewer than 2 items).
+        target: The target on 0-100 after modifiers, if the framework sets one.
+    """
+
+    id: str
+    parent: str | None
+    depth: int
+    kind: str
+    raw: NodeScore
+    adjusted: NodeScore
+    value: float | None = None
+    level: str | None = None
+    evidence_count: int = 0
+    spread: float | None = None
+    target: float | None = None
+
+
+@attrs.frozen
+class AppliedModifier:
+    """A contextual modifier that took effect on a card.
+
+    Attributes:
+        id: The framework rule's id, or ``"exclusion"`` for a profile's competence exclusion.
+        effect: "not_applicable", "scale_weight" or "adjust_target".
+        criteria: The criteria it affected.
+        reason: Why, in English.
+        origin: "framework" for a framework rule, "profile" for a declared exclusion.
+        factor: The contextual factor involved, if any.
+        factor_value: That factor's value in the profile, if any.
+        weight_factor: For "scale_weight", the multiplier.
+        target: For "adjust_target", the new target.
+    """
+
+    id: str
+    effect: Literal["not_applicable", "scale_weight", "adjust_target"]
+    criteria: tuple[str, ...]
+    reason: str
+    origin: Literal["framework", "profile"]
+    factor: str | None = None
+    factor_value: ContextValue | None = None
+    weight_factor: float | None = None
+    target: float | None = None
+
+
+@attrs.frozen
+class ContextEntry:
+    """A contextual factor's value as the profile records it, shown beside the score.
+
+    Attributes:
+        factor: The factor's id.
+        title: The factor's name, in English.
+        value: The value the profile gives, or None when it gives none.
+    """
+
+    factor: str
+    title: str
+    value: ContextValue | None
+
+
+@attrs.frozen
+class ScoreCard:
+    """The score of one profile against one framework, node by node, with its explanation.
+
+    Attributes:
+        framework_id: The framework's id.
+        framework_version: The framework's version.
+        city_id: The city's id.
+        city_name: The city's name.
+        assessment_date: The assessment's date.
+        mode: The assessment's mode.
+        overall: The whole framework's result (id ``"overall"``).
+        nodes: Every node's result, depth first in framework order.
+        modifiers: Every contextual modifier that took effect.
+        context: The contextual factors' values, in framework order.
+        warnings: What the scorer noticed (for example low coverage).
+        engine_version: The integration-index version that scored it.
+    """
+
+    framework_id: str
+    framework_version: str
+    city_id: str
+    city_name: str
+    assessment_date: datetime.date
+    mode: str
+    overall: NodeResult
+    nodes: tuple[NodeResult, ...]
+    modifiers: tuple[AppliedModifier, ...] = ()
+    context: tuple[ContextEntry, ...] = ()
+    warnings: tuple[str, ...] = ()
+    engine_version: str = ""
+
+    def node(self, node_id: str) -> NodeResult:
+        """Return the result of one node (``"overall"`` for the whole); raise KeyError if absent."""
+        if node_id == OVERALL:
+            return self.overall
+        return self._by_id[node_id]
+
+    @functools.cached_property
+    def _by_id(self) -> Mapping[str, NodeResult]:
+        return {result.id: result for result in self.nodes}
+
+    @property
+    def score(self) -> float | None:
+        """The overall adjusted score on 0-100 (None below the coverage threshold)."""
+        return self.overall.adjusted.score
+
+    @property
+    def raw_score(self) -> float | None:
+        """The overall raw score on 0-100, before contextual modifiers."""
+        return self.overall.raw.score
+
+    @property
+    def coverage(self) -> float:
+        """The overall share of assessed weight, after modifiers."""
+        return self.overall.adjusted.coverage

@@ -1,0 +1,1 @@
+"""Reports: score cards, development plans, progress and peer reviews rendered to Markdown."""

@@ -1,0 +1,1 @@
+"""The scoring engine: ratings to values, aggregation up the criteria tree, modifiers."""

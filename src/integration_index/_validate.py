@@ -1,0 +1,163 @@
+"""Checks of a profile against the frameworks it names: every problem, with its key path."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from integration_index._model.framework import Framework
+from integration_index._model.profile import CityProfile
+from integration_index.exceptions import Problem
+
+__all__ = ["check_profile"]
+
+
+def _choices(ids: list[str], limit: int = 8) -> str:
+    shown = ", ".join(repr(i) for i in ids[:limit])
+    return shown + (f", ... ({len(ids)} in all)" if len(ids) > limit else "")
+
+
+def check_profile(
+    profile: CityProfile,
+    frameworks: Mapping[str, Framework],
+    lookup: Callable[[str], Framework | None] | None = None,
+) -> list[Problem]:
+    """Every way *profile* does not fit the frameworks it names (an empty list when it fits).
+
+    *frameworks* holds the frameworks available by id; *lookup* may fetch more on demand.
+    """
+    problems: list[Problem] = []
+    named = profile.assessment.frameworks
+    resolved: dict[str, Framework] = {}
+    for index, framework_id in enumerate(named):
+        framework = frameworks.get(framework_id) or (lookup(framework_id) if lookup else None)
+        if framework is None:
+            known = sorted(frameworks)
+            problems.append(
+                Problem(
+                    f"unknown framework {framework_id!r}; expected one of: {_choices(known)}",
+                    f"assessment.frameworks[{index}]",
+                )
+            )
+        else:
+            resolved[framework_id] = framework
+
+    def framework_for(item_framework: str | None, key_path: str) -> Framework | None:
+        if item_framework is None:
+            if len(named) != 1:
+                problems.append(
+                    Problem(
+                        "missing key 'framework': the assessment names several frameworks, "
+                        f"expected one of: {_choices(list(named))}",
+                        key_path,
+                    )
+                )
+            return resolved.get(named[0]) if len(named) == 1 else None
+        if item_framework not in named:
+            problems.append(
+                Problem(
+                    f"framework {item_framework!r} is not named in assessment.frameworks "
+                    f"({_choices(list(named))})",
+                    f"{key_path}.framework",
+                )
+            )
+            return None
+        return resolved.get(item_framework)
+
+    for index, item in enumerate(profile.evidence):
+        where = f"evidence[{index}]"
+        framework = framework_for(item.framework, where)
+        if framework is None:
+            continue
+        node = framework.nodes.get(item.criterion)
+        if node is None:
+            problems.append(
+                Problem(
+                    f"unknown criterion {item.criterion!r} in framework {framework.id!r}; "
+                    f"expected a rated criterion such as {_choices([leaf.id for leaf in framework.leaves], 5)}",
+                    f"{where}.criterion",
+                )
+            )
+            continue
+        if not node.is_leaf:
+            problems.append(
+                Problem(
+                    f"criterion {item.criterion!r} is scored from its children and cannot be rated "
+                    f"directly; expected one of its rated criteria: "
+                    f"{_choices([n.id for n in node.walk() if n.is_leaf], 5)}",
+                    f"{where}.criterion",
+                )
+            )
+            continue
+        if node.goalposts is not None:
+            if not isinstance(item.rating, float):
+                unit = f" in {node.goalposts.unit}" if node.goalposts.unit else ""
+                problems.append(
+                    Problem(
+                        f"criterion {node.id!r} is measured: expected a number{unit}, got {item.rating!r}",
+                        f"{where}.rating",
+                    )
+                )
+            continue
+        scale = framework.scale_of(node)
+        assert scale is not None
+        if not isinstance(item.rating, str) or item.rating not in scale.values:
+            problems.append(
+                Problem(
+                    f"rating {item.rating!r} is not a level of scale {scale.id!r}; expected one of: "
+                    f"{_choices([level.id for level in scale.levels], 12)}",
+                    f"{where}.rating",
+                )
+            )
+
+    for framework_id, values in profile.context.items():
+        if framework_id not in named:
+            problems.append(
+                Problem(
+                    f"framework {framework_id!r} is not named in assessment.frameworks "
+                    f"({_choices(list(named))})",
+                    f"context.{framework_id}",
+                )
+            )
+            continue
+        framework = resolved.get(framework_id)
+        if framework is None:
+            continue
+        factors = framework.factors_by_id
+        for factor_id, value in values.items():
+            factor = factors.get(factor_id)
+            if factor is None:
+                problems.append(
+                    Problem(
+                        f"unknown contextual factor {factor_id!r}; expected one of: "
+                        f"{_choices(list(factors), 12)}",
+                        f"context.{framework_id}.{factor_id}",
+                    )
+                )
+            elif not factor.accepts(value):
+                problems.append(
+                    Problem(f"expected {factor.expected()}, got {value!r}", f"context.{framework_id}.{factor_id}")
+                )
+
+    for index, exclusion in enumerate(profile.exclusions):
+        where = f"exclusions[{index}]"
+        framework = framework_for(exclusion.framework, where)
+        if framework is None:
+            continue
+        allowed = [c for rule in framework.competence_exclusions for c in rule.criteria]
+        if exclusion.criterion not in allowed:
+            problems.append(
+                Problem(
+                    f"criterion {exclusion.criterion!r} cannot be declared outside the city's "
+                    f"competence in {framework.id!r}; expected one of: {_choices(allowed) or 'none'}",
+                    f"{where}.criterion",
+                )
+            )
+        if exclusion.factor is not None and exclusion.factor not in framework.factors_by_id:
+            problems.append(
+                Problem(
+                    f"unknown contextual factor {exclusion.factor!r}; expected one of: "
+                    f"{_choices(list(framework.factors_by_id), 12)}",
+                    f"{where}.factor",
+                )
+            )
+    return problems

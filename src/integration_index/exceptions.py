@@ -1,0 +1,128 @@
+"""Errors raised by integration-index.
+
+Every error that concerns an input says where: the file (when there is one), the line (when the
+TOML parser or the locator can give one) and the key path inside the document (for example
+``evidence[3].rating``), and what was expected.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "FrameworkError",
+    "IntegrationIndexError",
+    "PluginError",
+    "ProfileError",
+    "Problem",
+    "UnknownFrameworkError",
+]
+
+
+class Problem:
+    """One thing wrong with an input: where it is and what was expected.
+
+    Attributes:
+        message: What was wrong and what was expected.
+        key_path: Where in the document, as dotted keys with [index] for arrays ("" = the top).
+        line: The 1-based line in the file, when known.
+    """
+
+    __slots__ = ("key_path", "line", "message")
+
+    def __init__(self, message: str, key_path: str = "", line: int | None = None) -> None:
+        self.message = message
+        self.key_path = key_path
+        self.line = line
+
+    def __repr__(self) -> str:
+        return f"Problem({self.message!r}, key_path={self.key_path!r}, line={self.line!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Problem):
+            return NotImplemented
+        return (self.message, self.key_path, self.line) == (other.message, other.key_path, other.line)
+
+    def __hash__(self) -> int:
+        return hash((self.message, self.key_path, self.line))
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (Problem, (self.message, self.key_path, self.line))
+
+    def format(self, path: str | None = None) -> str:
+        """Render as ``path:line: key.path: message`` (parts that are unknown are left out)."""
+        where = [str(path)] if path else []
+        if self.line is not None and where:
+            where[0] = f"{where[0]}:{self.line}"
+        if self.key_path:
+            where.append(self.key_path)
+        return ": ".join([*where, self.message])
+
+
+class IntegrationIndexError(Exception):
+    """The base of every error integration-index raises on purpose.
+
+    Attributes:
+        path: The file concerned, if any.
+        problems: What was wrong, each with its key path and line; never empty.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        key_path: str = "",
+        line: int | None = None,
+        problems: list[Problem] | None = None,
+    ) -> None:
+        self.path = path
+        self.problems = problems if problems else [Problem(message, key_path, line)]
+        super().__init__(self.format())
+
+    @property
+    def key_path(self) -> str:
+        """The key path of the first problem."""
+        return self.problems[0].key_path
+
+    @property
+    def line(self) -> int | None:
+        """The line of the first problem, when known."""
+        return self.problems[0].line
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Keyword-only constructors do not survive pickling by default (batches run in processes).
+        return (_restore, (type(self), self.args, self.__dict__))
+
+    def format(self) -> str:
+        """One line per problem: ``path:line: key.path: what was wrong, what was expected``."""
+        return "\n".join(problem.format(self.path) for problem in self.problems)
+
+
+class ProfileError(IntegrationIndexError, ValueError):
+    """A city profile could not be read, is invalid, or does not fit its frameworks."""
+
+
+class FrameworkError(IntegrationIndexError, ValueError):
+    """A framework definition could not be read or is invalid."""
+
+
+class UnknownFrameworkError(IntegrationIndexError, LookupError):
+    """No registered framework has the requested id."""
+
+
+class PluginError(IntegrationIndexError):
+    """A plugin failed to load, or registered something invalid.
+
+    Attributes:
+        plugin: The plugin's name.
+    """
+
+    def __init__(self, message: str, *, plugin: str) -> None:
+        self.plugin = plugin
+        super().__init__(f"plugin {plugin!r}: {message}")
+
+
+def _restore(cls: type[IntegrationIndexError], args: tuple[object, ...], state: dict[str, object]) -> IntegrationIndexError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
