@@ -107,10 +107,10 @@ def _score_one(
             exc.path = path
         result = ScoreResult(label, error=exc)
         return attrs.evolve(result, output=render(result)) if render else result
-    result = ScoreResult(label, tuple(cards), None, profile if keep_profile else None)
     if render is not None:
-        return ScoreResult(label, (), None, profile if keep_profile else None, render(result))
-    return result
+        output = render(ScoreResult(label, tuple(cards), None, profile))
+        return ScoreResult(label, (), None, profile if keep_profile else None, output)
+    return ScoreResult(label, tuple(cards), None, profile if keep_profile else None)
 
 
 def _score_chunk(

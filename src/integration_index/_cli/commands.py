@@ -1,0 +1,482 @@
+"""What each ``integration-index`` command does."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from integration_index._api import get_framework, list_frameworks, list_plugins, related as _related
+from integration_index._batch import ScoreResult, expand_inputs, score_many
+from integration_index._cli.progress import Progress, wanted
+from integration_index._io import outputs
+from integration_index._io.outputs import atomic_output
+from integration_index._model.framework import Criterion, Framework
+from integration_index.exceptions import IntegrationIndexError, ProfileError, UnknownFrameworkError
+
+__all__ = ["UsageError"]
+
+
+class UsageError(Exception):
+    """The command was called wrongly (exit code 2)."""
+
+
+def _framework(framework_id: str) -> Framework:
+    try:
+        return get_framework(framework_id)
+    except UnknownFrameworkError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _error(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+# -- frameworks, plugins, related --------------------------------------------------------------
+
+
+def frameworks(args: argparse.Namespace) -> int:
+    if args.framework is None:
+        rows = [
+            [f.id, f.version, str(len(f.criteria)), str(len(f.leaves)), f.title.get(args.language)]
+            for f in list_frameworks()
+        ]
+        _print_table(["id", "version", "top-level", "rated", "title"], rows)
+        _plugin_failures()
+        return 0
+    framework = _framework(args.framework)
+    language = args.language
+    print(f"{framework.title.get(language)} ({framework.id} {framework.version})")
+    if framework.source is not None:
+        print(f"Source: {framework.source.citation}")
+    for scale in framework.scales:
+        levels = ", ".join(f"{level.id} ({level.value:g})" for level in scale.levels)
+        print(f"Scale {scale.id}: {levels}")
+    print()
+    for top in framework.criteria:
+        _print_tree(top, "", language)
+    if framework.contextual_factors:
+        print("\nContextual factors:")
+        for factor in framework.contextual_factors:
+            print(f"  {factor.id}: {factor.title.get(language)}")
+    return 0
+
+
+def _print_tree(node: Criterion, indent: str, language: str) -> None:
+    tags = f"  [{', '.join(node.tags)}]" if node.tags else ""
+    weight = f"  (weight {node.weight:g})" if node.weight != 1.0 else ""
+    print(f"{indent}{node.id}  {node.title.get(language)}{weight}{tags}")
+    for child in node.children:
+        _print_tree(child, indent + "    ", language)
+
+
+def plugins(args: argparse.Namespace) -> int:
+    rows = [
+        [info.name, info.status, info.distribution or "", ", ".join(h.removeprefix("integration_index_") for h in info.hooks)]
+        for info in list_plugins()
+    ]
+    _print_table(["plugin", "status", "distribution", "hooks"], rows)
+    return 1 if _plugin_failures() else 0
+
+
+def _plugin_failures() -> int:
+    from integration_index._plugins.host import get_host
+
+    errors = get_host().registry().errors
+    for error in errors:
+        _error(f"warning: {error}")
+    return len(errors)
+
+
+def related(args: argparse.Namespace) -> int:
+    try:
+        relations = _related(args.framework, args.criterion)
+    except UnknownFrameworkError as exc:
+        raise UsageError(str(exc)) from None
+    if not relations:
+        print(f"Nothing in the crosswalks relates to {args.framework}:{args.criterion}.")
+        return 0
+    rows = []
+    for relation in relations:
+        title = ""
+        try:
+            title = get_framework(relation.framework).node(relation.criterion).title.en
+        except (KeyError, UnknownFrameworkError):
+            pass
+        rows.append([relation.relation, f"{relation.framework}:{relation.criterion}", title, relation.note.en if relation.note else ""])
+    _print_table(["relation", "criterion", "title", "note"], rows)
+    return 0
+
+
+def _print_table(header: list[str], rows: list[list[str]]) -> None:
+    widths = [max([len(header[i]), *(len(row[i]) for row in rows)]) for i in range(len(header))]
+    widths[-1] = 0  # the last column is not padded
+    print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip())
+    for row in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+# -- init, validate ----------------------------------------------------------------------------
+
+
+def init(args: argparse.Namespace) -> int:
+    from integration_index._cli.templates import profile_template
+
+    target = Path(args.file)
+    if target.exists() and not args.force:
+        raise UsageError(f"{target} exists; use --force to overwrite it")
+    chosen = [_framework(framework_id) for framework_id in args.framework]
+    text = profile_template(chosen[0], args.city_id, args.city_name)
+    for extra in chosen[1:]:
+        text = _merge_template(text, extra)
+    with atomic_output(target) as stream:
+        stream.write(text)
+    print(f"wrote {target}: a profile template for {', '.join(f.id for f in chosen)}", file=sys.stderr)
+    return 0
+
+
+def _merge_template(text: str, framework: Framework) -> str:
+    from integration_index._cli.templates import profile_template
+
+    extra = profile_template(framework)
+    body = extra.split("assessors = []\n", 1)[1]
+    text = text.replace("frameworks = [", f'frameworks = ["{framework.id}", ', 1)
+    body = body.replace('# criterion = "', f'# framework = "{framework.id}"\n# criterion = "')
+    return text.rstrip("\n") + "\n" + body
+
+
+def _safe_inputs(paths: list[str], errors: list[str]) -> Iterator[str]:
+    for path in paths:
+        try:
+            yield from expand_inputs([path])
+        except ProfileError as exc:
+            errors.append(exc.format())
+
+
+def validate(args: argparse.Namespace) -> int:
+    from integration_index._api import score_checked
+    from integration_index._io.profiles import load_profile_file
+    from integration_index._plugins.host import get_host
+
+    input_errors: list[str] = []
+    registry = get_host().registry()
+    checked = failed = 0
+    for path in _safe_inputs(args.paths, input_errors):
+        checked += 1
+        try:
+            profile, text = load_profile_file(path)
+            for framework_id in profile.assessment.frameworks:
+                framework = registry.frameworks.get(framework_id)
+                if framework is None:
+                    raise ProfileError(
+                        f"unknown framework {framework_id!r}; registered frameworks: {', '.join(sorted(registry.frameworks))}",
+                        path=path,
+                        key_path="assessment.frameworks",
+                    )
+                score_checked(profile, framework, registry.frameworks, text, path)
+        except IntegrationIndexError as exc:
+            failed += 1
+            _error(exc.format())
+            continue
+        print(f"{path}: ok")
+    for message in input_errors:
+        _error(message)
+    total_failed = failed + len(input_errors)
+    _error(f"validated {checked} profile(s): {checked - failed} ok, {failed} with problems" + (f"; {len(input_errors)} input(s) matched no profile" if input_errors else ""))
+    return 1 if total_failed else 0
+
+
+# -- score -------------------------------------------------------------------------------------
+
+_RENDERERS = {
+    "csv": outputs.render_csv,
+    "tidy-csv": outputs.render_tidy,
+    "json": outputs.render_json,
+    "jsonl": outputs.render_jsonl,
+    "table": outputs.render_summary,
+    "markdown": outputs.render_summary,
+}
+
+_TABLE_COLUMNS = ("city_name", "framework", "assessment_date", "score", "raw_score", "lower", "upper", "coverage")
+_TABLE_HEADER = ("city", "framework", "date", "score", "raw", "lower", "upper", "coverage")
+_TABLE_WIDTHS = (24, 20, 10, 6, 6, 6, 6, 8)
+
+
+def score(args: argparse.Namespace) -> int:
+    if args.framework:
+        for framework_id in args.framework:
+            _framework(framework_id)
+    input_errors: list[str] = []
+    show_progress = wanted(sys.stderr, args.progress)
+    paths: Any = _safe_inputs(args.paths, input_errors)
+    total = None
+    if show_progress:
+        paths = list(paths)
+        total = len(paths)
+    progress = Progress(total) if show_progress else None
+    fmt = args.format
+    counts = {"scored": 0, "failed": 0}
+    stopped = False
+    try:
+        with atomic_output(args.output) as stream:
+            writer = _Writer(stream, fmt)
+            results = score_many(paths, args.framework, args.jobs, keep_profiles=False, render=_RENDERERS[fmt])
+            try:
+                for result in results:
+                    if result.ok:
+                        counts["scored"] += 1
+                        writer.add(result)
+                    else:
+                        counts["failed"] += 1
+                        assert result.error is not None
+                        if progress:
+                            progress.stream.write("\r\033[K")
+                        _error(result.error.format())
+                    if progress:
+                        progress.advance(not result.ok)
+                    if args.fail_fast and not result.ok:
+                        stopped = True
+                        break
+            finally:
+                close = getattr(results, "close", None)
+                if close:
+                    close()
+            if stopped and args.output:
+                raise _Abort()
+            writer.finish()
+    except _Abort:
+        pass
+    finally:
+        if progress:
+            progress.close()
+    for message in input_errors:
+        _error(message)
+    failed = counts["failed"] + len(input_errors)
+    summary = f"scored {counts['scored']} profile(s); {counts['failed']} failed"
+    if input_errors:
+        summary += f"; {len(input_errors)} input(s) matched no profile"
+    if stopped:
+        summary += "; stopped at the first failure (--fail-fast)" + ("; the output file was not changed" if args.output else "")
+    elif args.output:
+        summary += f"; wrote {args.output}"
+    _error(summary)
+    return 1 if failed else 0
+
+
+class _Abort(Exception):
+    """--fail-fast stopped the run: leave the output file untouched."""
+
+
+class _Writer:
+    """Streams rendered results in the chosen format."""
+
+    def __init__(self, stream: Any, fmt: str) -> None:
+        self.stream = stream
+        self.fmt = fmt
+        self.first = True
+        if fmt == "csv":
+            stream.write(",".join(outputs.SUMMARY_COLUMNS) + "\n")
+        elif fmt == "tidy-csv":
+            stream.write(",".join(outputs.TIDY_COLUMNS) + "\n")
+        elif fmt == "json":
+            stream.write("[\n")
+        elif fmt == "table":
+            stream.write(self._table_line(_TABLE_HEADER) + "\n")
+        elif fmt == "markdown":
+            stream.write("| " + " | ".join(_TABLE_HEADER) + " |\n")
+            stream.write("|" + "|".join("---" if i < 3 else "---:" for i in range(len(_TABLE_COLUMNS))) + "|\n")
+
+    @staticmethod
+    def _table_line(cells: tuple[str, ...] | list[str]) -> str:
+        parts = []
+        for index, (cell, width) in enumerate(zip(cells, _TABLE_WIDTHS, strict=True)):
+            text = cell if len(cell) <= width else cell[: width - 1] + "…"
+            parts.append(text.rjust(width) if index >= 3 else text.ljust(width))
+        return "  ".join(parts).rstrip()
+
+    def add(self, result: ScoreResult) -> None:
+        text = result.output or ""
+        if not text:
+            return
+        if self.fmt in ("csv", "tidy-csv", "jsonl"):
+            self.stream.write(text)
+        elif self.fmt == "json":
+            self.stream.write(("" if self.first else ",\n") + text)
+        else:
+            index = {name: i for i, name in enumerate(outputs.SUMMARY_COLUMNS)}
+            for line in text.split("\n"):
+                row = line.split("\t")
+                cells = [row[index[name]] for name in _TABLE_COLUMNS]
+                if self.fmt == "table":
+                    self.stream.write(self._table_line(cells) + "\n")
+                else:
+                    self.stream.write("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |\n")
+        self.first = False
+
+    def finish(self) -> None:
+        if self.fmt == "json":
+            self.stream.write("\n]\n")
+
+
+# -- reports -----------------------------------------------------------------------------------
+
+
+def _load(path: str) -> Any:
+    from integration_index._io.profiles import load_profile_file
+
+    try:
+        return load_profile_file(path)
+    except IntegrationIndexError as exc:
+        _error(exc.format())
+        raise _Failed() from None
+
+
+class _Failed(Exception):
+    pass
+
+
+def _pick_framework(profile: Any, requested: str | None) -> Framework:
+    if requested is not None:
+        return _framework(requested)
+    named = profile.assessment.frameworks
+    if len(named) != 1:
+        raise UsageError(f"the profile names {len(named)} frameworks ({', '.join(named)}); choose one with --framework")
+    return _framework(named[0])
+
+
+def _scored(path: str, framework: Framework) -> Any:
+    from integration_index._api import score_checked
+    from integration_index._plugins.host import get_host
+
+    profile, text = _load(path)
+    try:
+        card = score_checked(profile, framework, get_host().registry().frameworks, text, path)
+    except IntegrationIndexError as exc:
+        _error(exc.format())
+        raise _Failed() from None
+    return profile, card
+
+
+def _write(output: str | None, text: str) -> None:
+    with atomic_output(output) as stream:
+        stream.write(text)
+
+
+def _guard(function: Any) -> Any:
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return int(function(args))
+        except _Failed:
+            return 1
+
+    run.__name__ = function.__name__
+    return run
+
+
+@_guard
+def report(args: argparse.Namespace) -> int:
+    from integration_index._reports.markdown import profile_report
+
+    profile, _ = _load(args.profile)
+    ids = args.framework or list(profile.assessment.frameworks)
+    cards = []
+    for framework_id in ids:
+        framework = _framework(framework_id)
+        cards.append((framework, _scored(args.profile, framework)[1]))
+    _write(args.output, profile_report(profile, cards, language=args.language))
+    return 0
+
+
+@_guard
+def plan(args: argparse.Namespace) -> int:
+    from integration_index._analysis.plan import development_plan
+    from integration_index._reports.markdown import plan_report
+
+    profile, _ = _load(args.profile)
+    framework = _pick_framework(profile, args.framework)
+    _, card = _scored(args.profile, framework)
+    built = development_plan(card, framework, profile, target=args.target)
+    if args.format == "json":
+        _write(args.output, _json(built))
+    else:
+        _write(args.output, plan_report(built, framework, card, profile, language=args.language))
+    return 0
+
+
+@_guard
+def progress(args: argparse.Namespace) -> int:
+    from integration_index._analysis.progress import compare_assessments
+    from integration_index._reports.markdown import progress_report
+
+    if len(args.profiles) < 2:
+        raise UsageError("give at least two profiles of the same city (baseline first, any order)")
+    loaded = [_load(path)[0] for path in args.profiles]
+    framework = _pick_framework(loaded[0], args.framework)
+    scored = [_scored(path, framework) for path in args.profiles]
+    try:
+        built = compare_assessments([card for _, card in scored], framework)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if args.format == "json":
+        _write(args.output, _json(built))
+    else:
+        _write(args.output, progress_report(built, framework, [p for p, _ in scored]))
+    return 0
+
+
+@_guard
+def peer_review(args: argparse.Namespace) -> int:
+    from integration_index._analysis.peer_review import review
+    from integration_index._reports.markdown import peer_review_report
+
+    profile, _ = _load(args.profile)
+    framework = _pick_framework(profile, args.framework)
+    _, card = _scored(args.profile, framework)
+    built = review(profile, framework, card)
+    if args.format == "json":
+        _write(args.output, _json(built))
+    else:
+        _write(args.output, peer_review_report(built, framework, card, profile))
+    return 0
+
+
+def compare(args: argparse.Namespace) -> int:
+    from integration_index._analysis.compare import rank
+    from integration_index._reports.markdown import compare_report
+
+    framework = _framework(args.framework)
+    try:
+        bands = sorted({int(part) for part in args.bands.split(",") if part.strip()})
+    except ValueError:
+        raise UsageError(f"--bands expects whole numbers separated by commas, got {args.bands!r}") from None
+    input_errors: list[str] = []
+    entries = []
+    failed = 0
+    for result in score_many(_safe_inputs(args.paths, input_errors), [framework.id], keep_profiles=True):
+        if result.ok:
+            assert result.profile is not None
+            entries.append((result.profile, result.cards[0]))
+        else:
+            failed += 1
+            assert result.error is not None
+            _error(result.error.format())
+    for message in input_errors:
+        _error(message)
+    ranking = rank(entries, bands)
+    if args.format == "csv":
+        _write(args.output, ranking.to_csv())
+    else:
+        _write(args.output, compare_report(ranking, framework))
+    return 1 if failed or input_errors else 0
+
+
+def _json(value: Any) -> str:
+    from integration_index._io.convert import card_converter
+
+    return json.dumps(card_converter().unstructure(value), ensure_ascii=False, indent=2) + "\n"
+
+
