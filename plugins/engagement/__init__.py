@@ -1,18 +1,23 @@
 """The engagement spectrum (Inform, Consult, Involve, Collaborate, Empower), as a plugin.
 
 It registers the spectrum as a shared scale (any framework may rate a criterion on it) and the
-framework that rates a city's engagement with each stakeholder type of the GFMD 2020 paper.
+framework that rates a city's engagement with each stakeholder type of the GFMD 2020 paper; its
+report section shows the engagement profile (who is at which level) and the step to the next level.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
-from integration_index import hookimpl
+from integration_index import CityProfile, Framework, ReportSection, ScoreCard, hookimpl
+
+__all__ = ["FRAMEWORK_ID", "SCALE_ID", "engagement_profile"]
 
 FRAMEWORK_ID = "engagement-spectrum"
+SCALE_ID = "engagement-spectrum"
 _DATA = files("integration_index_frameworks")
 
 
@@ -24,3 +29,62 @@ def integration_index_register_scales(register: Callable[[Path], None]) -> None:
 @hookimpl
 def integration_index_register_frameworks(register: Callable[[Path], None]) -> None:
     register(Path(str(_DATA.joinpath("engagement-spectrum.toml"))))
+
+
+def engagement_profile(
+    card: ScoreCard, framework: Framework
+) -> list[tuple[str, str | None, str | None]]:
+    """Each rated criterion on the spectrum: (criterion id, level reached, next level)."""
+    rows = []
+    for leaf in framework.leaves:
+        scale = framework.scale_of(leaf)
+        if scale is None:
+            continue
+        level = card.node(leaf.id).level
+        if level is None:
+            rows.append((leaf.id, None, None))
+            continue
+        rank = scale.rank(level)
+        following = scale.levels[rank + 1].id if rank + 1 < len(scale.levels) else None
+        rows.append((leaf.id, level, following))
+    return rows
+
+
+@hookimpl
+def integration_index_report_sections(
+    report: str,
+    framework: Framework,
+    cards: Sequence[ScoreCard],
+    profiles: Sequence[CityProfile],
+    options: dict[str, Any],
+) -> list[ReportSection] | None:
+    if framework.id != FRAMEWORK_ID or report not in ("score", "profile", "plan") or not cards:
+        return None
+    language = str(options.get("language") or "en")
+    card = cards[0]
+    scale = framework.scales_by_id[SCALE_ID]
+    rows = ["| stakeholder or area | level reached | next step |", "|---|---|---|"]
+    steps = []
+    for leaf_id, level, following in engagement_profile(card, framework):
+        leaf = framework.node(leaf_id)
+        if level is None:
+            continue
+        reached = scale.level(level).label.get(language)
+        nxt = scale.level(following).label.get(language) if following else "highest level reached"
+        rows.append(f"| {leaf.title.get(language)} | {reached} | {nxt} |")
+        if following:
+            target = scale.level(following)
+            what = " ".join(target.description.get(language).split()) if target.description else ""
+            example = next(iter(leaf.examples), None)
+            inspiration = (
+                f" For example, {example.city}: {' '.join(example.text.get(language).split())}"
+                if example
+                else ""
+            )
+            steps.append(
+                f"- **{leaf.title.get(language)}**, from {reached} to {target.label.get(language)}: {what}{inspiration}"
+            )
+    body = "\n".join(rows)
+    if steps:
+        body += "\n\nThe step to the next level, in the paper's words:\n\n" + "\n".join(steps)
+    return [ReportSection("Engagement profile", body, order=10)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -117,12 +117,18 @@ def dumps_profile(profile: CityProfile) -> str:
     return _dumps_profile(profile)
 
 
-def check_profile(profile: CityProfile, frameworks: Sequence[Framework] | None = None) -> list[Problem]:
+def check_profile(
+    profile: CityProfile, frameworks: Sequence[Framework] | None = None
+) -> list[Problem]:
     """Every way a profile does not fit the frameworks it names (empty when it fits).
 
     *frameworks* defaults to the registered ones.
     """
-    available = {f.id: f for f in frameworks} if frameworks is not None else get_host().registry().frameworks
+    available = (
+        {f.id: f for f in frameworks}
+        if frameworks is not None
+        else get_host().registry().frameworks
+    )
     return _check_profile(profile, available)
 
 
@@ -176,7 +182,9 @@ def score_checked(
         if text is not None:
             problems = [Problem(p.message, p.key_path, locate(text, p.key_path)) for p in problems]
         raise ProfileError(problems[0].message, path=path, problems=problems)
-    return score_profile(profile, framework, get_host().registry().aggregations, engine_version=version())
+    return score_profile(
+        profile, framework, get_host().registry().aggregations, engine_version=version()
+    )
 
 
 def related(framework_id: str, criterion_id: str) -> list[Relation]:
@@ -199,7 +207,9 @@ def scorecard_from_dict(data: dict[str, Any]) -> ScoreCard:
     try:
         return structure(data, ScoreCard, card_converter())
     except StructureError as exc:
-        raise ValueError("not a score card: " + "; ".join(p.format() for p in exc.problems)) from None
+        raise ValueError(
+            "not a score card: " + "; ".join(p.format() for p in exc.problems)
+        ) from None
 
 
 def scorecard_to_json(card: ScoreCard, *, indent: int | None = None) -> str:
@@ -210,5 +220,3 @@ def scorecard_to_json(card: ScoreCard, *, indent: int | None = None) -> str:
 def scorecard_from_json(text: str) -> ScoreCard:
     """A score card from :func:`scorecard_to_json` text."""
     return scorecard_from_dict(json.loads(text))
-
-

@@ -122,7 +122,9 @@ def _score_chunk(
     return [_score_one(item, label, frameworks, keep_profile, render) for item, label in chunk]
 
 
-def _labelled(items: Iterable[str | os.PathLike[str] | CityProfile]) -> Iterator[tuple[str | CityProfile, str]]:
+def _labelled(
+    items: Iterable[str | os.PathLike[str] | CityProfile],
+) -> Iterator[tuple[str | CityProfile, str]]:
     for index, item in enumerate(items):
         if isinstance(item, CityProfile):
             yield item, f"<profile {index}>"
@@ -130,7 +132,9 @@ def _labelled(items: Iterable[str | os.PathLike[str] | CityProfile]) -> Iterator
             yield os.fspath(item), os.fspath(item)
 
 
-def _chunks(items: Iterator[tuple[str | CityProfile, str]], size: int) -> Iterator[list[tuple[str | CityProfile, str]]]:
+def _chunks(
+    items: Iterator[tuple[str | CityProfile, str]], size: int
+) -> Iterator[list[tuple[str | CityProfile, str]]]:
     chunk: list[tuple[str | CityProfile, str]] = []
     for item in items:
         chunk.append(item)

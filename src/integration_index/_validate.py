@@ -135,7 +135,10 @@ def check_profile(
                 )
             elif not factor.accepts(value):
                 problems.append(
-                    Problem(f"expected {factor.expected()}, got {value!r}", f"context.{framework_id}.{factor_id}")
+                    Problem(
+                        f"expected {factor.expected()}, got {value!r}",
+                        f"context.{framework_id}.{factor_id}",
+                    )
                 )
 
     for index, exclusion in enumerate(profile.exclusions):

@@ -11,8 +11,8 @@ __all__ = [
     "FrameworkError",
     "IntegrationIndexError",
     "PluginError",
-    "ProfileError",
     "Problem",
+    "ProfileError",
     "UnknownFrameworkError",
 ]
 
@@ -39,7 +39,11 @@ class Problem:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Problem):
             return NotImplemented
-        return (self.message, self.key_path, self.line) == (other.message, other.key_path, other.line)
+        return (self.message, self.key_path, self.line) == (
+            other.message,
+            other.key_path,
+            other.line,
+        )
 
     def __hash__(self) -> int:
         return hash((self.message, self.key_path, self.line))
@@ -121,7 +125,9 @@ class PluginError(IntegrationIndexError):
         super().__init__(f"plugin {plugin!r}: {message}")
 
 
-def _restore(cls: type[IntegrationIndexError], args: tuple[object, ...], state: dict[str, object]) -> IntegrationIndexError:
+def _restore(
+    cls: type[IntegrationIndexError], args: tuple[object, ...], state: dict[str, object]
+) -> IntegrationIndexError:
     error = cls.__new__(cls)
     error.args = args
     error.__dict__.update(state)

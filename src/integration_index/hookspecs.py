@@ -125,5 +125,3 @@ def integration_index_report_sections(
 
     Returns a list of ReportSection or None. Since 0.1.0.
     """
-
-

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from integration_index._io.convert import model_converter
 from integration_index._io.profiles import dumps_profile, profile_from_text
 from integration_index._model.framework import Criterion, Framework, Level, Scale, Settings
-from integration_index._model.profile import Assessment, City, CityProfile, Evidence
+from integration_index._model.profile import Assessment, City, CityProfile, Evidence, SourceKind
 from integration_index._model.text import Text
 from integration_index._scoring.aggregations import builtin_aggregations
 from integration_index._scoring.engine import score_profile
@@ -28,20 +28,37 @@ from integration_index._scoring.engine import score_profile
 __all__ = ["check_framework", "criteria", "frameworks", "profiles", "scales"]
 
 _IDS = st.from_regex(r"[a-z][a-z0-9]{0,6}", fullmatch=True)
-_TEXTS = st.builds(Text, st.text(min_size=1, max_size=20), st.none() | st.text(min_size=1, max_size=20))
-_SOURCES = ("document", "interview", "focus-group", "statistics", "observation", "self-assessment")
+_TEXTS = st.builds(
+    Text, st.text(min_size=1, max_size=20), st.none() | st.text(min_size=1, max_size=20)
+)
+_SOURCES: tuple[SourceKind, ...] = (
+    "document",
+    "interview",
+    "focus-group",
+    "statistics",
+    "observation",
+    "self-assessment",
+)
 
 
 @st.composite
 def scales(draw: st.DrawFn, scale_id: str | None = None) -> Scale:
     """A scale of 2 to 7 levels, values strictly increasing from 0 to 1."""
     count = draw(st.integers(2, 7))
-    inner = sorted(draw(st.sets(st.floats(0.001, 0.999, allow_nan=False), min_size=count - 2, max_size=count - 2)))
+    inner = sorted(
+        draw(
+            st.sets(
+                st.floats(0.001, 0.999, allow_nan=False), min_size=count - 2, max_size=count - 2
+            )
+        )
+    )
     values = [0.0, *inner, 1.0]
     return Scale(
         id=scale_id or draw(_IDS),
         title=draw(_TEXTS),
-        levels=tuple(Level(f"l{index}", value, Text(f"Level {index}")) for index, value in enumerate(values)),
+        levels=tuple(
+            Level(f"l{index}", value, Text(f"Level {index}")) for index, value in enumerate(values)
+        ),
     )
 
 
@@ -62,11 +79,17 @@ def criteria(
             title=Text(f"Criterion {prefix}"),
             weight=weight,
             scale=draw(st.sampled_from(list(scale_ids))),
-            evidence_rule=draw(st.none() | st.sampled_from(["median", "mean", "min", "max", "latest"])),
+            evidence_rule=draw(
+                st.none() | st.sampled_from(["median", "mean", "min", "max", "latest"])
+            ),
         )
     count = draw(st.integers(1, 4))
     children = tuple(
-        draw(criteria(f"{prefix}.{index}", depth=depth - 1, aggregations=aggregations, scale_ids=scale_ids))
+        draw(
+            criteria(
+                f"{prefix}.{index}", depth=depth - 1, aggregations=aggregations, scale_ids=scale_ids
+            )
+        )
         for index in range(count)
     )
     aggregation = draw(st.sampled_from(list(aggregations)))
@@ -112,7 +135,9 @@ def frameworks(
 
 
 @st.composite
-def profiles(draw: st.DrawFn, framework: Framework, *, coverage: float | None = None) -> CityProfile:
+def profiles(
+    draw: st.DrawFn, framework: Framework, *, coverage: float | None = None
+) -> CityProfile:
     """A valid profile for *framework*: evidence on a random share of its leaves.
 
     *coverage* = 1.0 rates every leaf; None lets Hypothesis choose which leaves are rated.
@@ -126,7 +151,12 @@ def profiles(draw: st.DrawFn, framework: Framework, *, coverage: float | None = 
         for _ in range(draw(st.integers(1, 3))):
             evidence.append(draw(_evidence_for(framework, leaf)))
     return CityProfile(
-        city=City(id=draw(st.from_regex(r"[a-z][a-z0-9-]{0,10}", fullmatch=True)), name=draw(st.text(min_size=1, max_size=20)), country=draw(st.none() | st.text(max_size=10)), population=draw(st.none() | st.integers(0, 10**7))),
+        city=City(
+            id=draw(st.from_regex(r"[a-z][a-z0-9-]{0,10}", fullmatch=True)),
+            name=draw(st.text(min_size=1, max_size=20)),
+            country=draw(st.none() | st.text(max_size=10)),
+            population=draw(st.none() | st.integers(0, 10**7)),
+        ),
         assessment=Assessment(
             frameworks=(framework.id,),
             date=draw(st.dates(datetime.date(2000, 1, 1), datetime.date(2030, 12, 31))),
@@ -140,7 +170,9 @@ def profiles(draw: st.DrawFn, framework: Framework, *, coverage: float | None = 
 @st.composite
 def _evidence_for(draw: st.DrawFn, framework: Framework, leaf: Criterion) -> Evidence:
     if leaf.goalposts is not None:
-        rating: str | float = draw(st.floats(leaf.goalposts.min, leaf.goalposts.max, allow_nan=False))
+        rating: str | float = draw(
+            st.floats(leaf.goalposts.min, leaf.goalposts.max, allow_nan=False)
+        )
     else:
         scale = framework.scale_of(leaf)
         assert scale is not None
@@ -160,7 +192,9 @@ def _uniform_profile(framework: Framework, pick: str) -> CityProfile:
     for leaf in framework.leaves:
         if leaf.goalposts is not None:
             posts = leaf.goalposts
-            best, worst = (posts.max, posts.min) if posts.direction == "higher" else (posts.min, posts.max)
+            best, worst = (
+                (posts.max, posts.min) if posts.direction == "higher" else (posts.min, posts.max)
+            )
             rating: str | float = best if pick == "max" else worst
         else:
             scale = framework.scale_of(leaf)
@@ -193,12 +227,18 @@ def check_framework(framework: Framework, *, samples: int = 50, seed: int = 0) -
     for pick, expected in (("max", 100.0), ("min", 0.0)):
         card = score_profile(_uniform_profile(framework, pick), framework, aggregations)
         if card.overall.raw.score is None or abs(card.overall.raw.score - expected) > 1e-9:
-            failures.append(f"every leaf at its {pick}imum scores {card.overall.raw.score}, expected {expected}")
-    empty = CityProfile(City("empty", "Empty"), Assessment((framework.id,), datetime.date(2024, 1, 1)))
+            failures.append(
+                f"every leaf at its {pick}imum scores {card.overall.raw.score}, expected {expected}"
+            )
+    empty = CityProfile(
+        City("empty", "Empty"), Assessment((framework.id,), datetime.date(2024, 1, 1))
+    )
     card = score_profile(empty, framework, aggregations)
     raw = card.overall.raw
     if raw.score is not None or raw.lower != 0.0 or raw.upper != 100.0:
-        failures.append(f"an empty profile gives {raw.score}, [{raw.lower}, {raw.upper}]; expected None, [0, 100]")
+        failures.append(
+            f"an empty profile gives {raw.score}, [{raw.lower}, {raw.upper}]; expected None, [0, 100]"
+        )
     rng = random.Random(seed)
     for sample in range(samples):
         profile = _random_profile(framework, rng)
@@ -209,8 +249,12 @@ def check_framework(framework: Framework, *, samples: int = 50, seed: int = 0) -
                     continue
                 low, high, value = node_score.lower, node_score.upper, node_score.score
                 assert low is not None and high is not None
-                if not 0.0 <= low <= high <= 100.0 or (value is not None and not low - 1e-9 <= value <= high + 1e-9):
-                    failures.append(f"sample {sample}: node {result.id!r} has score {value} outside [{low}, {high}]")
+                if not 0.0 <= low <= high <= 100.0 or (
+                    value is not None and not low - 1e-9 <= value <= high + 1e-9
+                ):
+                    failures.append(
+                        f"sample {sample}: node {result.id!r} has score {value} outside [{low}, {high}]"
+                    )
         if profile_from_text(dumps_profile(profile)) != profile:
             failures.append(f"sample {sample}: the profile does not survive a TOML round trip")
     return failures
@@ -228,5 +272,13 @@ def _random_profile(framework: Framework, rng: random.Random) -> CityProfile:
                 scale = framework.scale_of(leaf)
                 assert scale is not None
                 rating = rng.choice(scale.levels).id
-            evidence.append(Evidence(leaf.id, rating, rng.choice(_SOURCES), assessor=rng.choice(["A", "B", None])))
-    return CityProfile(City("sample", "Sample"), Assessment((framework.id,), datetime.date(2024, 1, 1)), tuple(evidence))
+            evidence.append(
+                Evidence(
+                    leaf.id, rating, rng.choice(_SOURCES), assessor=rng.choice(["A", "B", None])
+                )
+            )
+    return CityProfile(
+        City("sample", "Sample"),
+        Assessment((framework.id,), datetime.date(2024, 1, 1)),
+        tuple(evidence),
+    )

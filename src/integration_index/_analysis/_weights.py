@@ -15,6 +15,8 @@ def overall_shares(card: ScoreCard) -> dict[str, float]:
     for node in card.nodes:  # depth first: a parent comes before its children
         if not node.adjusted.applicable:
             continue
-        parent_share = 1.0 if node.parent in (None, "overall") else shares.get(node.parent or "", 0.0)
+        parent_share = (
+            1.0 if node.parent in (None, "overall") else shares.get(node.parent or "", 0.0)
+        )
         shares[node.id] = parent_share * node.adjusted.weight
     return shares

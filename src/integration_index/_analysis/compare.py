@@ -67,7 +67,9 @@ class Ranking:
         writer.writerow(fields)
         for row in self.rows:
             values = attrs.astuple(row)
-            writer.writerow(["" if v is None else f"{v:.2f}" if isinstance(v, float) else v for v in values])
+            writer.writerow(
+                ["" if v is None else f"{v:.2f}" if isinstance(v, float) else v for v in values]
+            )
         return buffer.getvalue()
 
 

@@ -119,11 +119,15 @@ def review(profile: CityProfile, framework: Framework, card: ScoreCard) -> PeerR
     for item in profile.evidence_for(framework.id):
         rating = item.rating if isinstance(item.rating, str) else f"{item.rating:g}"
         by_leaf.setdefault(item.criterion, []).append(
-            LoggedRating(item.assessor or "", rating, item.source, item.reference, item.date, item.note)
+            LoggedRating(
+                item.assessor or "", rating, item.source, item.reference, item.date, item.note
+            )
         )
         scale = framework.scale_of(framework.node(item.criterion))
         if scale is not None and item.assessor and isinstance(item.rating, str):
-            ranks.setdefault(item.criterion, {}).setdefault(item.assessor, []).append(scale.rank(item.rating))
+            ranks.setdefault(item.criterion, {}).setdefault(item.assessor, []).append(
+                scale.rank(item.rating)
+            )
     reviewers = sorted({r.assessor for log in by_leaf.values() for r in log if r.assessor})
     threshold = framework.settings.in_place_threshold
     all_units: list[list[float | None]] = []
@@ -140,7 +144,9 @@ def review(profile: CityProfile, framework: Framework, card: ScoreCard) -> PeerR
             result = card.node(leaf.id)
             per_rater = ranks.get(leaf.id, {})
             # A reviewer who rated a question twice counts once, at the median (rounded down).
-            unit = [float(int(statistics.median_low(values))) for _, values in sorted(per_rater.items())]
+            unit = [
+                float(int(statistics.median_low(values))) for _, values in sorted(per_rater.items())
+            ]
             spread = int(max(unit) - min(unit)) if unit else 0
             disagreement = spread > 1
             if log:
@@ -159,7 +165,9 @@ def review(profile: CityProfile, framework: Framework, card: ScoreCard) -> PeerR
                 units.append(list(unit))
             if disagreement:
                 disagreements.append(leaf.id)
-                levels = ", ".join(f"{r.assessor or 'unnamed'}: {r.rating}" for r in log if r.assessor)
+                levels = ", ".join(
+                    f"{r.assessor or 'unnamed'}: {r.rating}" for r in log if r.assessor
+                )
                 recommendations.append(
                     f"Resolve the disagreement on {leaf.id} ({levels}): review the evidence together "
                     "before settling the rating."
@@ -168,7 +176,11 @@ def review(profile: CityProfile, framework: Framework, card: ScoreCard) -> PeerR
                 if entry.note:
                     findings.append(f"{entry.assessor or 'unnamed'} ({leaf.id}): {entry.note}")
             target = result.target if result.target is not None else 75.0
-            if result.adjusted.applicable and result.value is not None and result.value * 100.0 < target:
+            if (
+                result.adjusted.applicable
+                and result.value is not None
+                and result.value * 100.0 < target
+            ):
                 recommendations.append(
                     f"Raise {leaf.id} from {result.level} toward the target ({target:g}/100): {leaf.title.en}"
                 )

@@ -212,10 +212,22 @@ def development_plan(
         gap = goal - (score if score is not None else lower)
         weight = shares.get(top.id, 0.0)
         objectives.append(
-            Objective(top.id, top.title.en, score, goal, gap, weight, weight * gap, tuple(actions), top.examples)
+            Objective(
+                top.id,
+                top.title.en,
+                score,
+                goal,
+                gap,
+                weight,
+                weight * gap,
+                tuple(actions),
+                top.examples,
+            )
         )
     objectives.sort(key=lambda objective: (-objective.priority, objective.criterion))
-    ranked = sorted((a for o in objectives for a in o.actions), key=lambda a: (-a.priority, a.criterion))
+    ranked = sorted(
+        (a for o in objectives for a in o.actions), key=lambda a: (-a.priority, a.criterion)
+    )
     return DevelopmentPlan(
         framework_id=framework.id,
         city_id=card.city_id,

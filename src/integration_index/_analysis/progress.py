@@ -110,7 +110,14 @@ def compare_assessments(cards: Sequence[ScoreCard], framework: Framework) -> Pro
         scores = tuple(card.node(node_id).adjusted.score for card in ordered)
         delta, direction = _direction(scores[0], scores[-1])
         nodes.append(
-            NodeProgress(node_id, node.title.en, len(framework.ancestors(node_id)) + 1, scores, delta, direction)
+            NodeProgress(
+                node_id,
+                node.title.en,
+                len(framework.ancestors(node_id)) + 1,
+                scores,
+                delta,
+                direction,
+            )
         )
     overall = tuple(card.overall.adjusted.score for card in ordered)
     overall_delta, _ = _direction(overall[0], overall[-1])

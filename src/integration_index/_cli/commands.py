@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
-import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from integration_index._api import get_framework, list_frameworks, list_plugins, related as _related
+from integration_index._api import get_framework, list_frameworks, list_plugins
+from integration_index._api import related as _related
 from integration_index._batch import ScoreResult, expand_inputs, score_many
 from integration_index._cli.progress import Progress, wanted
 from integration_index._io import outputs
@@ -76,7 +77,12 @@ def _print_tree(node: Criterion, indent: str, language: str) -> None:
 
 def plugins(args: argparse.Namespace) -> int:
     rows = [
-        [info.name, info.status, info.distribution or "", ", ".join(h.removeprefix("integration_index_") for h in info.hooks)]
+        [
+            info.name,
+            info.status,
+            info.distribution or "",
+            ", ".join(h.removeprefix("integration_index_") for h in info.hooks),
+        ]
         for info in list_plugins()
     ]
     _print_table(["plugin", "status", "distribution", "hooks"], rows)
@@ -103,11 +109,16 @@ def related(args: argparse.Namespace) -> int:
     rows = []
     for relation in relations:
         title = ""
-        try:
+        with contextlib.suppress(KeyError, UnknownFrameworkError):
             title = get_framework(relation.framework).node(relation.criterion).title.en
-        except (KeyError, UnknownFrameworkError):
-            pass
-        rows.append([relation.relation, f"{relation.framework}:{relation.criterion}", title, relation.note.en if relation.note else ""])
+        rows.append(
+            [
+                relation.relation,
+                f"{relation.framework}:{relation.criterion}",
+                title,
+                relation.note.en if relation.note else "",
+            ]
+        )
     _print_table(["relation", "criterion", "title", "note"], rows)
     return 0
 
@@ -135,7 +146,9 @@ def init(args: argparse.Namespace) -> int:
         text = _merge_template(text, extra)
     with atomic_output(target) as stream:
         stream.write(text)
-    print(f"wrote {target}: a profile template for {', '.join(f.id for f in chosen)}", file=sys.stderr)
+    print(
+        f"wrote {target}: a profile template for {', '.join(f.id for f in chosen)}", file=sys.stderr
+    )
     return 0
 
 
@@ -186,7 +199,10 @@ def validate(args: argparse.Namespace) -> int:
     for message in input_errors:
         _error(message)
     total_failed = failed + len(input_errors)
-    _error(f"validated {checked} profile(s): {checked - failed} ok, {failed} with problems" + (f"; {len(input_errors)} input(s) matched no profile" if input_errors else ""))
+    _error(
+        f"validated {checked} profile(s): {checked - failed} ok, {failed} with problems"
+        + (f"; {len(input_errors)} input(s) matched no profile" if input_errors else "")
+    )
     return 1 if total_failed else 0
 
 
@@ -201,7 +217,16 @@ _RENDERERS = {
     "markdown": outputs.render_summary,
 }
 
-_TABLE_COLUMNS = ("city_name", "framework", "assessment_date", "score", "raw_score", "lower", "upper", "coverage")
+_TABLE_COLUMNS = (
+    "city_name",
+    "framework",
+    "assessment_date",
+    "score",
+    "raw_score",
+    "lower",
+    "upper",
+    "coverage",
+)
 _TABLE_HEADER = ("city", "framework", "date", "score", "raw", "lower", "upper", "coverage")
 _TABLE_WIDTHS = (24, 20, 10, 6, 6, 6, 6, 8)
 
@@ -224,7 +249,9 @@ def score(args: argparse.Namespace) -> int:
     try:
         with atomic_output(args.output) as stream:
             writer = _Writer(stream, fmt)
-            results = score_many(paths, args.framework, args.jobs, keep_profiles=False, render=_RENDERERS[fmt])
+            results = score_many(
+                paths, args.framework, args.jobs, keep_profiles=False, render=_RENDERERS[fmt]
+            )
             try:
                 for result in results:
                     if result.ok:
@@ -260,7 +287,9 @@ def score(args: argparse.Namespace) -> int:
     if input_errors:
         summary += f"; {len(input_errors)} input(s) matched no profile"
     if stopped:
-        summary += "; stopped at the first failure (--fail-fast)" + ("; the output file was not changed" if args.output else "")
+        summary += "; stopped at the first failure (--fail-fast)" + (
+            "; the output file was not changed" if args.output else ""
+        )
     elif args.output:
         summary += f"; wrote {args.output}"
     _error(summary)
@@ -288,7 +317,11 @@ class _Writer:
             stream.write(self._table_line(_TABLE_HEADER) + "\n")
         elif fmt == "markdown":
             stream.write("| " + " | ".join(_TABLE_HEADER) + " |\n")
-            stream.write("|" + "|".join("---" if i < 3 else "---:" for i in range(len(_TABLE_COLUMNS))) + "|\n")
+            stream.write(
+                "|"
+                + "|".join("---" if i < 3 else "---:" for i in range(len(_TABLE_COLUMNS)))
+                + "|\n"
+            )
 
     @staticmethod
     def _table_line(cells: tuple[str, ...] | list[str]) -> str:
@@ -314,7 +347,9 @@ class _Writer:
                 if self.fmt == "table":
                     self.stream.write(self._table_line(cells) + "\n")
                 else:
-                    self.stream.write("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |\n")
+                    self.stream.write(
+                        "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |\n"
+                    )
         self.first = False
 
     def finish(self) -> None:
@@ -344,7 +379,9 @@ def _pick_framework(profile: Any, requested: str | None) -> Framework:
         return _framework(requested)
     named = profile.assessment.frameworks
     if len(named) != 1:
-        raise UsageError(f"the profile names {len(named)} frameworks ({', '.join(named)}); choose one with --framework")
+        raise UsageError(
+            f"the profile names {len(named)} frameworks ({', '.join(named)}); choose one with --framework"
+        )
     return _framework(named[0])
 
 
@@ -452,11 +489,15 @@ def compare(args: argparse.Namespace) -> int:
     try:
         bands = sorted({int(part) for part in args.bands.split(",") if part.strip()})
     except ValueError:
-        raise UsageError(f"--bands expects whole numbers separated by commas, got {args.bands!r}") from None
+        raise UsageError(
+            f"--bands expects whole numbers separated by commas, got {args.bands!r}"
+        ) from None
     input_errors: list[str] = []
     entries = []
     failed = 0
-    for result in score_many(_safe_inputs(args.paths, input_errors), [framework.id], keep_profiles=True):
+    for result in score_many(
+        _safe_inputs(args.paths, input_errors), [framework.id], keep_profiles=True
+    ):
         if result.ok:
             assert result.profile is not None
             entries.append((result.profile, result.cards[0]))
@@ -478,5 +519,3 @@ def _json(value: Any) -> str:
     from integration_index._io.convert import card_converter
 
     return json.dumps(card_converter().unstructure(value), ensure_ascii=False, indent=2) + "\n"
-
-

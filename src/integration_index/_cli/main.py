@@ -89,14 +89,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("frameworks", "List the registered frameworks, or show one as a tree.")
     p.add_argument("framework", nargs="?", help="a framework id to show")
-    p.add_argument("--language", choices=("en", "fr"), default="en", help="language of the texts (default en)")
+    p.add_argument(
+        "--language", choices=("en", "fr"), default="en", help="language of the texts (default en)"
+    )
     p.set_defaults(run=commands.frameworks)
 
     p = command("plugins", "List the plugins, their hooks and their status.")
     p.set_defaults(run=commands.plugins)
 
     p = command("init", "Write a profile template for a framework.")
-    p.add_argument("--framework", required=True, action="append", help="framework id (repeat for several)")
+    p.add_argument(
+        "--framework", required=True, action="append", help="framework id (repeat for several)"
+    )
     p.add_argument("--city-id", default="my-city", help="the city's id (default my-city)")
     p.add_argument("--city-name", default="My City", help="the city's name")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
@@ -104,12 +108,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=commands.init)
 
     p = command("validate", "Check profiles without scoring them; report every problem.")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="files, directories (recursive) or globs")
+    p.add_argument(
+        "paths", nargs="+", metavar="PATH", help="files, directories (recursive) or globs"
+    )
     p.set_defaults(run=commands.validate)
 
     p = command("score", "Score profiles: one row per city and framework, or full cards.")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="files, directories (recursive) or globs")
-    p.add_argument("--framework", action="append", help="score against this framework only (repeatable)")
+    p.add_argument(
+        "paths", nargs="+", metavar="PATH", help="files, directories (recursive) or globs"
+    )
+    p.add_argument(
+        "--framework", action="append", help="score against this framework only (repeatable)"
+    )
     p.add_argument(
         "--format",
         choices=("table", "csv", "tidy-csv", "json", "jsonl", "markdown"),
@@ -117,17 +127,31 @@ def build_parser() -> argparse.ArgumentParser:
         help="table (default), csv (one row per city and framework), tidy-csv (one row per node), "
         "json, jsonl (full cards), markdown",
     )
-    p.add_argument("--output", "-o", help="write to this file (atomically) instead of standard output")
-    p.add_argument("--jobs", "-j", type=_positive_int, default=1, help="worker processes (default 1)")
+    p.add_argument(
+        "--output", "-o", help="write to this file (atomically) instead of standard output"
+    )
+    p.add_argument(
+        "--jobs", "-j", type=_positive_int, default=1, help="worker processes (default 1)"
+    )
     p.add_argument("--fail-fast", action="store_true", help="stop at the first bad profile")
-    p.add_argument("--progress", dest="progress", action="store_true", default=None, help="force the progress line")
-    p.add_argument("--no-progress", dest="progress", action="store_false", help="never show the progress line")
+    p.add_argument(
+        "--progress",
+        dest="progress",
+        action="store_true",
+        default=None,
+        help="force the progress line",
+    )
+    p.add_argument(
+        "--no-progress", dest="progress", action="store_false", help="never show the progress line"
+    )
     p.set_defaults(run=commands.score)
 
     p = command("report", "A Markdown report of one profile through every framework it names.")
     p.add_argument("profile", help="the profile file")
     p.add_argument("--framework", action="append", help="only these frameworks (repeatable)")
-    p.add_argument("--language", choices=("en", "fr"), default="en", help="language of the framework texts")
+    p.add_argument(
+        "--language", choices=("en", "fr"), default="en", help="language of the framework texts"
+    )
     p.add_argument("--output", "-o", help="write to this file (atomically)")
     p.set_defaults(run=commands.report)
 
@@ -136,18 +160,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--framework", help="the framework (default: the profile's only one)")
     p.add_argument("--target", type=float, help="target score on 0-100 (default: the framework's)")
     p.add_argument("--format", choices=("markdown", "json"), default="markdown")
-    p.add_argument("--language", choices=("en", "fr"), default="en", help="language of the framework texts")
+    p.add_argument(
+        "--language", choices=("en", "fr"), default="en", help="language of the framework texts"
+    )
     p.add_argument("--output", "-o", help="write to this file (atomically)")
     p.set_defaults(run=commands.plan)
 
     p = command("progress", "Progress between assessments of one city (baseline first).")
-    p.add_argument("profiles", nargs="+", metavar="PROFILE", help="two or more profiles of the same city")
+    p.add_argument(
+        "profiles", nargs="+", metavar="PROFILE", help="two or more profiles of the same city"
+    )
     p.add_argument("--framework", help="the framework (default: the one the profiles share)")
     p.add_argument("--format", choices=("markdown", "json"), default="markdown")
     p.add_argument("--output", "-o", help="write to this file (atomically)")
     p.set_defaults(run=commands.progress)
 
-    p = command("peer-review", "A peer-review report: evidence log, consensus, agreement, findings.")
+    p = command(
+        "peer-review", "A peer-review report: evidence log, consensus, agreement, findings."
+    )
     p.add_argument("profile", help="the peer-review profile (evidence items name their assessor)")
     p.add_argument("--framework", help="the framework (default: the profile's only one)")
     p.add_argument("--format", choices=("markdown", "json"), default="markdown")
@@ -155,7 +185,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=commands.peer_review)
 
     p = command("compare", "Rank cities, overall and within peer groups of similar population.")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="files, directories (recursive) or globs")
+    p.add_argument(
+        "paths", nargs="+", metavar="PATH", help="files, directories (recursive) or globs"
+    )
     p.add_argument("--framework", required=True, help="the framework to rank by")
     p.add_argument(
         "--bands",

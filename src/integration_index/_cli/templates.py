@@ -15,7 +15,9 @@ def _comment(text: str, indent: str = "") -> list[str]:
     return [f"{indent}# {line}".rstrip() for line in textwrap.wrap(" ".join(text.split()), 96)]
 
 
-def profile_template(framework: Framework, city_id: str = "my-city", city_name: str = "My City") -> str:
+def profile_template(
+    framework: Framework, city_id: str = "my-city", city_name: str = "My City"
+) -> str:
     """A profile for *framework* that validates as it is and that a city officer fills in.
 
     Every rated criterion appears as an ``[[evidence]]`` entry whose rating line is commented
@@ -45,12 +47,19 @@ def profile_template(framework: Framework, city_id: str = "my-city", city_name: 
         "assessors = []",
     ]
     if framework.contextual_factors:
-        lines += ["", "# Contextual factors: recorded and shown beside the score.", f"[context.{framework.id}]"]
+        lines += [
+            "",
+            "# Contextual factors: recorded and shown beside the score.",
+            f"[context.{framework.id}]",
+        ]
         for factor in framework.contextual_factors:
             lines.append("")
             lines += _comment(f"{factor.title.en}: expected {factor.expected()}.")
             if factor.description:
-                lines += _comment(factor.description.en[:400] + ("..." if len(factor.description.en) > 400 else ""))
+                lines += _comment(
+                    factor.description.en[:400]
+                    + ("..." if len(factor.description.en) > 400 else "")
+                )
             lines.append(f'# {factor.id} = ""')
     if framework.competence_exclusions:
         lines += ["", "# Criteria outside the city's competence may be declared (with a reason):"]
@@ -75,12 +84,16 @@ def _leaf_entry(framework: Framework, leaf: Criterion) -> list[str]:
     if leaf.goalposts is not None:
         posts = leaf.goalposts
         unit = f" {posts.unit}" if posts.unit else ""
-        lines += _comment(f"Measured value{unit}, from {posts.min} to {posts.max} ({posts.direction} is better).")
+        lines += _comment(
+            f"Measured value{unit}, from {posts.min} to {posts.max} ({posts.direction} is better)."
+        )
         example = "0.0"
     else:
         scale = framework.scale_of(leaf)
         assert scale is not None
-        lines += _comment("Levels: " + ", ".join(f"{level.id} ({level.label.en})" for level in scale.levels))
+        lines += _comment(
+            "Levels: " + ", ".join(f"{level.id} ({level.label.en})" for level in scale.levels)
+        )
         example = format_value(scale.levels[0].id)
     lines += [
         "# [[evidence]]",

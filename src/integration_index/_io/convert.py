@@ -30,14 +30,18 @@ def _structure_text(value: Any, _: type) -> Text:
     if isinstance(value, Mapping):
         extra = set(value) - {"en", "fr"}
         if extra:
-            raise ValueError(f"unknown language key(s) {sorted(extra)}; expected 'en' and optional 'fr'")
+            raise ValueError(
+                f"unknown language key(s) {sorted(extra)}; expected 'en' and optional 'fr'"
+            )
         if not isinstance(value.get("en"), str):
             raise ValueError("expected an 'en' string")
         french = value.get("fr")
         if french is not None and not isinstance(french, str):
             raise ValueError("expected 'fr' to be a string")
         return Text(value["en"], french)
-    raise ValueError(f"expected a string or a table {{ en = ..., fr = ... }}, got {type(value).__name__}")
+    raise ValueError(
+        f"expected a string or a table {{ en = ..., fr = ... }}, got {type(value).__name__}"
+    )
 
 
 def _unstructure_text(text: Text) -> str | dict[str, str]:
@@ -49,7 +53,9 @@ def _structure_rating(value: Any, _: type) -> str | float:
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
-    raise ValueError(f"expected a level id (a string) or a measured value (a number), got {value!r}")
+    raise ValueError(
+        f"expected a level id (a string) or a measured value (a number), got {value!r}"
+    )
 
 
 def _structure_context_value(value: Any, _: type) -> ContextValue:
@@ -113,7 +119,9 @@ def _make(*, omit_defaults: bool, dates_as_text: bool) -> cattrs.Converter:
     converter.register_structure_hook(bool, _structure_bool)
     converter.register_structure_hook(str | float, _structure_rating)
     converter.register_structure_hook(ContextValue, _structure_context_value)
-    converter.register_structure_hook(ContextValue | None, lambda v, t: None if v is None else _structure_context_value(v, t))
+    converter.register_structure_hook(
+        ContextValue | None, lambda v, t: None if v is None else _structure_context_value(v, t)
+    )
     converter.register_structure_hook(MetadataValue, _structure_metadata_value)
     converter.register_structure_hook(datetime.date, _structure_date)
     if dates_as_text:
@@ -121,7 +129,10 @@ def _make(*, omit_defaults: bool, dates_as_text: bool) -> cattrs.Converter:
     else:
         converter.register_unstructure_hook(datetime.date, lambda value: value)
     converter.register_structure_hook(
-        Condition, make_dict_structure_fn(Condition, converter, in_=override(rename="in"), _cattrs_forbid_extra_keys=True)
+        Condition,
+        make_dict_structure_fn(
+            Condition, converter, in_=override(rename="in"), _cattrs_forbid_extra_keys=True
+        ),
     )
     converter.register_unstructure_hook(
         Condition,
@@ -130,11 +141,16 @@ def _make(*, omit_defaults: bool, dates_as_text: bool) -> cattrs.Converter:
         ),
     )
     converter.register_structure_hook(
-        Link, make_dict_structure_fn(Link, converter, from_=override(rename="from"), _cattrs_forbid_extra_keys=True)
+        Link,
+        make_dict_structure_fn(
+            Link, converter, from_=override(rename="from"), _cattrs_forbid_extra_keys=True
+        ),
     )
     converter.register_unstructure_hook(
         Link,
-        make_dict_unstructure_fn(Link, converter, from_=override(rename="from"), _cattrs_omit_if_default=omit_defaults),
+        make_dict_unstructure_fn(
+            Link, converter, from_=override(rename="from"), _cattrs_omit_if_default=omit_defaults
+        ),
     )
     return converter
 
@@ -172,7 +188,11 @@ _SUBSCRIPT = re.compile(r"\[(['\"])(.*?)\1\]")
 
 def _format_exception(exc: BaseException, type_: type | None) -> str:
     if isinstance(exc, ForbiddenExtraKeysError):
-        allowed = sorted(a.name if a.alias == a.name else a.alias for a in attrs.fields(exc.cl)) if attrs.has(exc.cl) else []
+        allowed = (
+            sorted(a.name if a.alias == a.name else a.alias for a in attrs.fields(exc.cl))
+            if attrs.has(exc.cl)
+            else []
+        )
         allowed = [{"in_": "in", "from_": "from"}.get(name, name) for name in allowed]
         extra = ", ".join(repr(key) for key in sorted(exc.extra_fields))
         return f"unknown key {extra}; expected one of: {', '.join(allowed)}"

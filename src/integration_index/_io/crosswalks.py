@@ -18,7 +18,9 @@ def load_crosswalk_file(path: str | Path) -> Crosswalk:
     text = read_text(path, FrameworkError)
     data = parse(text, name, FrameworkError)
     if data.pop("schema", None) != 1:
-        raise FrameworkError("expected schema = 1", path=name, key_path="schema", line=locate(text, "schema"))
+        raise FrameworkError(
+            "expected schema = 1", path=name, key_path="schema", line=locate(text, "schema")
+        )
     try:
         return structure(data, Crosswalk)
     except StructureError as exc:

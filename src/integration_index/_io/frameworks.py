@@ -91,7 +91,9 @@ def load_framework_file(path: str | Path, scales: ScaleLookup | None = None) -> 
     """Read and validate a framework TOML file."""
     name = str(path)
     text = read_text(path, FrameworkError)
-    return framework_from_data(parse(text, name, FrameworkError), path=name, text=text, scales=scales)
+    return framework_from_data(
+        parse(text, name, FrameworkError), path=name, text=text, scales=scales
+    )
 
 
 def load_scale_file(path: str | Path) -> Scale:

@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from integration_index._api import scorecard_to_dict
 from integration_index._batch import ScoreResult
@@ -87,7 +87,9 @@ def summary_rows(result: ScoreResult) -> list[list[str]]:
     """One row per card of a result (SUMMARY_COLUMNS)."""
     profile = result.profile
     country = (profile.city.country or "") if profile else ""
-    population = str(profile.city.population) if profile and profile.city.population is not None else ""
+    population = (
+        str(profile.city.population) if profile and profile.city.population is not None else ""
+    )
     rows = []
     for card in result.cards:
         overall = card.overall
@@ -167,7 +169,9 @@ def render_tidy(result: ScoreResult) -> str:
 
 
 def _card_json(result: ScoreResult, card: ScoreCard) -> str:
-    return json.dumps({"source": result.source, "card": scorecard_to_dict(card)}, ensure_ascii=False)
+    return json.dumps(
+        {"source": result.source, "card": scorecard_to_dict(card)}, ensure_ascii=False
+    )
 
 
 def render_jsonl(result: ScoreResult) -> str:
@@ -182,7 +186,13 @@ def render_json(result: ScoreResult) -> str:
 
 def render_summary(result: ScoreResult) -> str:
     """Summary rows as tab-separated text, for the table and Markdown writers."""
-    return "\n".join("\t".join(cell.replace("\t", " ") for cell in row) for row in summary_rows(result)) if result.ok else ""
+    return (
+        "\n".join(
+            "\t".join(cell.replace("\t", " ") for cell in row) for row in summary_rows(result)
+        )
+        if result.ok
+        else ""
+    )
 
 
 @contextmanager
@@ -199,7 +209,9 @@ def atomic_output(path: str | os.PathLike[str] | None) -> Iterator[IO[str]]:
         sys.stdout.flush()
         return
     target = Path(path)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or "."
+    )
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             yield stream
@@ -209,5 +221,3 @@ def atomic_output(path: str | os.PathLike[str] | None) -> Iterator[IO[str]]:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-
-

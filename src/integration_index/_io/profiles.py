@@ -17,7 +17,9 @@ __all__ = ["SCHEMA", "dumps_profile", "load_profile_file", "profile_from_data", 
 SCHEMA = 1
 
 
-def profile_from_data(data: dict[str, Any], *, path: str | None = None, text: str | None = None) -> CityProfile:
+def profile_from_data(
+    data: dict[str, Any], *, path: str | None = None, text: str | None = None
+) -> CityProfile:
     """Build a CityProfile from parsed TOML data; raise ProfileError listing every problem."""
     data = dict(data)
     schema = data.pop("schema", SCHEMA)
@@ -31,7 +33,10 @@ def profile_from_data(data: dict[str, Any], *, path: str | None = None, text: st
     try:
         return structure(data, CityProfile)
     except StructureError as exc:
-        problems = [Problem(p.message, p.key_path, locate(text, p.key_path) if text else None) for p in exc.problems]
+        problems = [
+            Problem(p.message, p.key_path, locate(text, p.key_path) if text else None)
+            for p in exc.problems
+        ]
         raise ProfileError(problems[0].message, path=path, problems=problems) from None
     except ValueError as exc:
         raise ProfileError(str(exc), path=path) from None

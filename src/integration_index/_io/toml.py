@@ -12,7 +12,7 @@ from integration_index.exceptions import IntegrationIndexError, Problem
 try:  # The compiled tomli wheel parses about 3x faster than the stdlib's tomllib.
     import tomli as _toml
 except ImportError:  # pragma: no cover - tomli is a dependency; tomllib is the fallback
-    import tomllib as _toml
+    import tomllib as _toml  # type: ignore[no-redef]
 
 __all__ = ["decode", "locate", "parse", "read_text"]
 
@@ -62,14 +62,22 @@ def parse(text: str, path: str | None, error: ErrorFactory) -> dict[str, Any]:
 
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
-_KEY = re.compile(r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=""")
+_KEY = re.compile(
+    r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*="""
+)
 _PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
 def _split_keys(dotted: str) -> list[str]:
     parts: list[str] = []
     for match in re.finditer(r"""[A-Za-z0-9_-]+|"([^"]*)"|'([^']*)'""", dotted):
-        parts.append(match.group(1) if match.group(1) is not None else match.group(2) if match.group(2) is not None else match.group(0))
+        parts.append(
+            match.group(1)
+            if match.group(1) is not None
+            else match.group(2)
+            if match.group(2) is not None
+            else match.group(0)
+        )
     return parts
 
 
@@ -111,7 +119,7 @@ def locate(text: str, key_path: str) -> int | None:
             names = _split_keys(key.group(1))
             full = ".".join([table, *names]) if table else ".".join(names)
             positions.setdefault(full, number)
-            rest = line[key.end():]
+            rest = line[key.end() :]
             if rest.count('"""') % 2 == 1 or rest.count("'''") % 2 == 1:
                 in_multiline = True
     parts: list[str] = []

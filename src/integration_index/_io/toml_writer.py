@@ -16,7 +16,15 @@ from typing import Any
 __all__ = ["dumps", "format_key", "format_value"]
 
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
-_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+_ESCAPES = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\f": "\\f",
+    "\r": "\\r",
+}
 
 
 def format_key(key: str) -> str:
@@ -55,7 +63,11 @@ def format_value(value: Any) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, Mapping):
-        return "{ " + ", ".join(f"{format_key(k)} = {format_value(v)}" for k, v in value.items()) + " }"
+        return (
+            "{ "
+            + ", ".join(f"{format_key(k)} = {format_value(v)}" for k, v in value.items())
+            + " }"
+        )
     if isinstance(value, Sequence):
         return "[" + ", ".join(format_value(item) for item in value) + "]"
     raise TypeError(f"cannot write {type(value).__name__} as TOML")
@@ -71,7 +83,9 @@ def _is_table_array(value: Any) -> bool:
 
 
 def _write_table(lines: list[str], prefix: str, table: Mapping[str, Any]) -> None:
-    scalars = [(k, v) for k, v in table.items() if not isinstance(v, Mapping) and not _is_table_array(v)]
+    scalars = [
+        (k, v) for k, v in table.items() if not isinstance(v, Mapping) and not _is_table_array(v)
+    ]
     for key, value in scalars:
         lines.append(f"{format_key(key)} = {format_value(value)}")
     for key, value in table.items():

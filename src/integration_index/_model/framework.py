@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 from collections.abc import Iterator, Mapping
@@ -115,7 +116,7 @@ class Scale:
         values = [level.value for level in self.levels]
         if values[0] != 0.0 or values[-1] != 1.0:
             raise ValueError(f"scale {self.id!r}: the first level must be 0.0 and the last 1.0")
-        if any(b <= a for a, b in zip(values, values[1:], strict=False)):
+        if any(b <= a for a, b in itertools.pairwise(values)):
             raise ValueError(f"scale {self.id!r}: level values must strictly increase")
         ids = [level.id for level in self.levels]
         if len(set(ids)) != len(ids):
@@ -165,7 +166,9 @@ class Goalposts:
         if not self.min < self.max:
             raise ValueError(f"goalposts: min ({self.min}) must be below max ({self.max})")
         if self.direction not in ("higher", "lower"):
-            raise ValueError(f"goalposts: direction must be 'higher' or 'lower', got {self.direction!r}")
+            raise ValueError(
+                f"goalposts: direction must be 'higher' or 'lower', got {self.direction!r}"
+            )
         if self.target is not None and not self.min <= self.target <= self.max:
             raise ValueError("goalposts: target must lie between min and max")
 
@@ -608,7 +611,9 @@ def _check_framework(framework: Framework) -> None:
             if criterion_id != "*" and criterion_id not in seen:
                 raise ValueError(f"modifier {rule.id!r}: unknown criterion {criterion_id!r}")
         if rule.when is not None and rule.when.factor not in factor_ids:
-            raise ValueError(f"modifier {rule.id!r}: unknown contextual factor {rule.when.factor!r}")
+            raise ValueError(
+                f"modifier {rule.id!r}: unknown contextual factor {rule.when.factor!r}"
+            )
         if rule.effect == "scale_weight" and (rule.factor is None or not rule.factor > 0):
             raise ValueError(f"modifier {rule.id!r}: scale_weight needs a positive factor")
         if rule.effect == "adjust_target" and rule.target is None:
@@ -618,7 +623,9 @@ def _check_framework(framework: Framework) -> None:
             if criterion_id not in seen:
                 raise ValueError(f"competence exclusion: unknown criterion {criterion_id!r}")
         if exclusion.factor is not None and exclusion.factor not in factor_ids:
-            raise ValueError(f"competence exclusion: unknown contextual factor {exclusion.factor!r}")
+            raise ValueError(
+                f"competence exclusion: unknown contextual factor {exclusion.factor!r}"
+            )
     categories = {category.id for category in framework.practice_categories}
     for practice in framework.practices:
         if practice.category is not None and practice.category not in categories:

@@ -108,7 +108,9 @@ class PluginHost:
             dist = entry_point.dist
             dist_name = f"{dist.name} {dist.version}" if dist is not None else None
             if entry_point.name in blocked or self.pm.is_blocked(entry_point.name):
-                self._infos[entry_point.name] = PluginInfo(entry_point.name, "entry-point", dist_name, (), "blocked")
+                self._infos[entry_point.name] = PluginInfo(
+                    entry_point.name, "entry-point", dist_name, (), "blocked"
+                )
                 continue
             if self.pm.has_plugin(entry_point.name):
                 continue
@@ -116,20 +118,28 @@ class PluginHost:
                 plugin = entry_point.load()
                 self.pm.register(plugin, name=entry_point.name)
             except Exception as exc:  # a broken plugin must not take the others down
-                error = PluginError(f"failed to load: {type(exc).__name__}: {exc}", plugin=entry_point.name)
+                error = PluginError(
+                    f"failed to load: {type(exc).__name__}: {exc}", plugin=entry_point.name
+                )
                 self._load_errors.append(error)
                 self._infos[entry_point.name] = PluginInfo(
                     entry_point.name, "entry-point", dist_name, (), "failed", str(error)
                 )
                 continue
             self._infos[entry_point.name] = PluginInfo(
-                entry_point.name, "entry-point", dist_name, self._hooks_of(entry_point.name), "loaded"
+                entry_point.name,
+                "entry-point",
+                dist_name,
+                self._hooks_of(entry_point.name),
+                "loaded",
             )
         try:
             self.pm.check_pending()
         except pluggy.PluginValidationError as exc:
             name = getattr(exc, "plugin_name", None) or self.pm.get_name(exc.plugin) or "?"
-            self._load_errors.append(PluginError(f"implements an unknown hook: {exc}", plugin=str(name)))
+            self._load_errors.append(
+                PluginError(f"implements an unknown hook: {exc}", plugin=str(name))
+            )
             self.pm.unregister(name=str(name))
 
     def _hooks_of(self, name: str) -> tuple[str, ...]:
@@ -145,7 +155,9 @@ class PluginHost:
             if registered is None:
                 raise PluginError("is blocked", plugin=name or repr(plugin))
             self.pm.check_pending()
-            self._infos[registered] = PluginInfo(registered, "registered", None, self._hooks_of(registered), "loaded")
+            self._infos[registered] = PluginInfo(
+                registered, "registered", None, self._hooks_of(registered), "loaded"
+            )
             self._registry = None
             return registered
 
@@ -181,14 +193,23 @@ class PluginHost:
         for impl in impls:
             yield impl.plugin_name, impl.function
 
-    def _call_each(self, hook_name: str, registry: Registry, make_register: Callable[[str], Callable[..., None]]) -> None:
+    def _call_each(
+        self,
+        hook_name: str,
+        registry: Registry,
+        make_register: Callable[[str], Callable[..., None]],
+    ) -> None:
         for plugin_name, function in self._impls(hook_name):
             try:
                 function(register=make_register(plugin_name))
             except PluginError as exc:
                 registry.errors.append(exc)
             except Exception as exc:
-                registry.errors.append(PluginError(f"{hook_name} raised {type(exc).__name__}: {exc}", plugin=plugin_name))
+                registry.errors.append(
+                    PluginError(
+                        f"{hook_name} raised {type(exc).__name__}: {exc}", plugin=plugin_name
+                    )
+                )
 
     def _build(self) -> Registry:
         from integration_index._io.crosswalks import load_crosswalk_file
@@ -199,17 +220,29 @@ class PluginHost:
             registry.aggregations[aggregation.name] = aggregation
 
         def register_aggregation(plugin: str) -> Callable[..., None]:
-            def register(name: str, function: Any, *, monotone: bool, description: str = "") -> None:
+            def register(
+                name: str, function: Any, *, monotone: bool, description: str = ""
+            ) -> None:
                 if not isinstance(name, str) or not name.isidentifier():
-                    raise PluginError(f"aggregation name must be an identifier, got {name!r}", plugin=plugin)
+                    raise PluginError(
+                        f"aggregation name must be an identifier, got {name!r}", plugin=plugin
+                    )
                 if not callable(function):
-                    raise PluginError(f"aggregation {name!r}: function is not callable", plugin=plugin)
+                    raise PluginError(
+                        f"aggregation {name!r}: function is not callable", plugin=plugin
+                    )
                 if not isinstance(monotone, bool):
-                    raise PluginError(f"aggregation {name!r}: monotone must be True or False", plugin=plugin)
+                    raise PluginError(
+                        f"aggregation {name!r}: monotone must be True or False", plugin=plugin
+                    )
                 if name in registry.aggregations:
                     owner = registry.aggregations[name].plugin
-                    raise PluginError(f"aggregation {name!r} is already registered by {owner!r}", plugin=plugin)
-                registry.aggregations[name] = Aggregation(name, function, monotone, description, plugin)
+                    raise PluginError(
+                        f"aggregation {name!r} is already registered by {owner!r}", plugin=plugin
+                    )
+                registry.aggregations[name] = Aggregation(
+                    name, function, monotone, description, plugin
+                )
 
             return register
 
@@ -221,9 +254,14 @@ class PluginHost:
                     except IntegrationIndexError as exc:
                         raise PluginError(f"invalid scale file: {exc}", plugin=plugin) from None
                 if not isinstance(scale, Scale):
-                    raise PluginError(f"register() expects a Scale or a path, got {type(scale).__name__}", plugin=plugin)
+                    raise PluginError(
+                        f"register() expects a Scale or a path, got {type(scale).__name__}",
+                        plugin=plugin,
+                    )
                 if scale.id in registry.scales and registry.scales[scale.id] != scale:
-                    raise PluginError(f"scale {scale.id!r} is already registered differently", plugin=plugin)
+                    raise PluginError(
+                        f"scale {scale.id!r} is already registered differently", plugin=plugin
+                    )
                 registry.scales[scale.id] = scale
 
             return register
@@ -237,14 +275,20 @@ class PluginHost:
                         raise PluginError(f"invalid framework file: {exc}", plugin=plugin) from None
                 if not isinstance(framework, Framework):
                     raise PluginError(
-                        f"register() expects a Framework or a path, got {type(framework).__name__}", plugin=plugin
+                        f"register() expects a Framework or a path, got {type(framework).__name__}",
+                        plugin=plugin,
                     )
                 problems = check_aggregations(framework, registry.aggregations)
                 if problems:
-                    raise PluginError(f"framework {framework.id!r}: " + "; ".join(problems), plugin=plugin)
+                    raise PluginError(
+                        f"framework {framework.id!r}: " + "; ".join(problems), plugin=plugin
+                    )
                 if framework.id in registry.frameworks:
                     owner = registry.framework_plugins[framework.id]
-                    raise PluginError(f"framework {framework.id!r} is already registered by {owner!r}", plugin=plugin)
+                    raise PluginError(
+                        f"framework {framework.id!r} is already registered by {owner!r}",
+                        plugin=plugin,
+                    )
                 registry.frameworks[framework.id] = framework
                 registry.framework_plugins[framework.id] = plugin
 
@@ -261,7 +305,8 @@ class PluginHost:
                         raise PluginError(f"invalid crosswalk file: {exc}", plugin=plugin) from None
                 if not isinstance(crosswalk, Crosswalk):
                     raise PluginError(
-                        f"register() expects a Crosswalk or a path, got {type(crosswalk).__name__}", plugin=plugin
+                        f"register() expects a Crosswalk or a path, got {type(crosswalk).__name__}",
+                        plugin=plugin,
                     )
                 crosswalk_owners.append((plugin, crosswalk))
 
@@ -274,7 +319,11 @@ class PluginHost:
         for plugin, crosswalk in crosswalk_owners:
             problems = check_crosswalk(crosswalk, registry.frameworks)
             if problems:
-                registry.errors.append(PluginError(f"crosswalk {crosswalk.id!r}: " + "; ".join(problems), plugin=plugin))
+                registry.errors.append(
+                    PluginError(
+                        f"crosswalk {crosswalk.id!r}: " + "; ".join(problems), plugin=plugin
+                    )
+                )
             else:
                 registry.crosswalks.append(crosswalk)
         return registry
@@ -296,10 +345,23 @@ class PluginHost:
         """What relates to one criterion in other frameworks, through every crosswalk."""
         framework = self.get_framework(framework_id)
         if criterion_id not in framework.nodes:
-            raise UnknownFrameworkError(f"framework {framework_id!r} has no criterion {criterion_id!r}")
-        return [relation for crosswalk in self.registry().crosswalks for relation in crosswalk.related(framework_id, criterion_id)]
+            raise UnknownFrameworkError(
+                f"framework {framework_id!r} has no criterion {criterion_id!r}"
+            )
+        return [
+            relation
+            for crosswalk in self.registry().crosswalks
+            for relation in crosswalk.related(framework_id, criterion_id)
+        ]
 
-    def report_sections(self, report: str, framework: Framework, cards: Sequence[Any], profiles: Sequence[Any], options: Mapping[str, Any]) -> tuple[list[Any], list[str]]:
+    def report_sections(
+        self,
+        report: str,
+        framework: Framework,
+        cards: Sequence[Any],
+        profiles: Sequence[Any],
+        options: Mapping[str, Any],
+    ) -> tuple[list[Any], list[str]]:
         """Sections plugins add to a report, and warnings for plugins that failed."""
         from integration_index._reports.sections import ReportSection
 
@@ -308,13 +370,23 @@ class PluginHost:
         self.registry()
         for plugin_name, function in self._impls("integration_index_report_sections"):
             try:
-                result = function(report=report, framework=framework, cards=list(cards), profiles=list(profiles), options=dict(options))
+                result = function(
+                    report=report,
+                    framework=framework,
+                    cards=list(cards),
+                    profiles=list(profiles),
+                    options=dict(options),
+                )
             except Exception as exc:
-                warnings.append(f"plugin {plugin_name!r}: report sections failed: {type(exc).__name__}: {exc}")
+                warnings.append(
+                    f"plugin {plugin_name!r}: report sections failed: {type(exc).__name__}: {exc}"
+                )
                 continue
             for section in result or []:
                 if not isinstance(section, ReportSection):
-                    warnings.append(f"plugin {plugin_name!r}: ignored a section that is not a ReportSection")
+                    warnings.append(
+                        f"plugin {plugin_name!r}: ignored a section that is not a ReportSection"
+                    )
                     continue
                 sections.append(attrs.evolve(section, plugin=plugin_name))
         sections.sort(key=lambda section: (section.order, section.plugin))
@@ -323,8 +395,13 @@ class PluginHost:
 
 def check_aggregations(framework: Framework, aggregations: Mapping[str, Aggregation]) -> list[str]:
     """Aggregation names a framework uses that are not registered."""
-    used = {framework.settings.aggregation} | {n.aggregation for n in framework.nodes.values() if n.aggregation}
-    return [f"unknown aggregation {name!r}; registered: {', '.join(sorted(aggregations))}" for name in sorted(used - set(aggregations))]
+    used = {framework.settings.aggregation} | {
+        n.aggregation for n in framework.nodes.values() if n.aggregation
+    }
+    return [
+        f"unknown aggregation {name!r}; registered: {', '.join(sorted(aggregations))}"
+        for name in sorted(used - set(aggregations))
+    ]
 
 
 def check_crosswalk(crosswalk: Crosswalk, frameworks: Mapping[str, Framework]) -> list[str]:
@@ -335,7 +412,9 @@ def check_crosswalk(crosswalk: Crosswalk, frameworks: Mapping[str, Framework]) -
             framework_id, _, criterion_id = end.partition(":")
             framework = frameworks.get(framework_id)
             if framework is not None and criterion_id not in framework.nodes:
-                problems.append(f"links[{index}]: {framework_id!r} has no criterion {criterion_id!r}")
+                problems.append(
+                    f"links[{index}]: {framework_id!r} has no criterion {criterion_id!r}"
+                )
     return problems
 
 

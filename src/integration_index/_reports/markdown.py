@@ -36,14 +36,22 @@ def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[int] = ()) -> list[str]:
+def _table(
+    header: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[int] = ()
+) -> list[str]:
     lines = ["| " + " | ".join(header) + " |"]
     lines.append("|" + "|".join("---:" if i in right else "---" for i in range(len(header))) + "|")
     lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
     return lines
 
 
-def _plugin_sections(report: str, framework: Framework, cards: Sequence[ScoreCard], profiles: Sequence[CityProfile], options: dict[str, Any]) -> list[str]:
+def _plugin_sections(
+    report: str,
+    framework: Framework,
+    cards: Sequence[ScoreCard],
+    profiles: Sequence[CityProfile],
+    options: dict[str, Any],
+) -> list[str]:
     from integration_index._plugins.host import get_host
 
     sections, warnings = get_host().report_sections(report, framework, cards, profiles, options)
@@ -55,7 +63,9 @@ def _plugin_sections(report: str, framework: Framework, cards: Sequence[ScoreCar
     return lines
 
 
-def card_markdown(card: ScoreCard, framework: Framework, *, language: str = "en", heading: str = "##") -> list[str]:
+def card_markdown(
+    card: ScoreCard, framework: Framework, *, language: str = "en", heading: str = "##"
+) -> list[str]:
     """A score card as Markdown lines: the overall score, each top-level criterion, modifiers."""
     overall = card.overall
     lines = [
@@ -82,13 +92,19 @@ def card_markdown(card: ScoreCard, framework: Framework, *, language: str = "en"
                 str(result.evidence_count),
             ]
         )
-    lines += _table(["id", "criterion", "score", "raw", "bounds", "coverage", "evidence"], rows, right=(2, 3, 5, 6))
+    lines += _table(
+        ["id", "criterion", "score", "raw", "bounds", "coverage", "evidence"],
+        rows,
+        right=(2, 3, 5, 6),
+    )
     if card.modifiers:
         lines += ["", "Contextual modifiers applied:", ""]
         for modifier in card.modifiers:
             what = modifier.effect.replace("_", " ")
             factor = f" ({modifier.factor} = {modifier.factor_value!r})" if modifier.factor else ""
-            lines.append(f"- {what} on {', '.join(modifier.criteria)}{factor}: {modifier.reason} [{modifier.origin}]")
+            lines.append(
+                f"- {what} on {', '.join(modifier.criteria)}{factor}: {modifier.reason} [{modifier.origin}]"
+            )
     recorded = [entry for entry in card.context if entry.value is not None]
     if recorded:
         lines += ["", "Context recorded beside the score:", ""]
@@ -98,7 +114,9 @@ def card_markdown(card: ScoreCard, framework: Framework, *, language: str = "en"
     return lines
 
 
-def profile_report(profile: CityProfile, cards: Sequence[tuple[Framework, ScoreCard]], *, language: str = "en") -> str:
+def profile_report(
+    profile: CityProfile, cards: Sequence[tuple[Framework, ScoreCard]], *, language: str = "en"
+) -> str:
     """One city through every framework it was scored against."""
     city = profile.city
     lines = [f"# {city.name}: integration-index report", ""]
@@ -148,17 +166,30 @@ def _crosswalk_view(cards: Sequence[tuple[Framework, ScoreCard]]) -> list[str]:
     return [
         "## Across frameworks (crosswalk)",
         "",
-        *_table(["criterion", "score", "relation", "related criterion", "score"], rows, right=(1, 4)),
+        *_table(
+            ["criterion", "score", "relation", "related criterion", "score"], rows, right=(1, 4)
+        ),
         "",
     ]
 
 
-def plan_report(plan: DevelopmentPlan, framework: Framework, card: ScoreCard, profile: CityProfile | None = None, *, language: str = "en") -> str:
+def plan_report(
+    plan: DevelopmentPlan,
+    framework: Framework,
+    card: ScoreCard,
+    profile: CityProfile | None = None,
+    *,
+    language: str = "en",
+) -> str:
     """A development plan as Markdown."""
     lines = [f"# Development plan: {plan.city_name}, {framework.title.get(language)}", ""]
     if profile is not None and profile.illustrative:
         lines += [ILLUSTRATIVE, ""]
-    target = f"{plan.target:g}" if plan.target is not None else "each criterion's own (framework default)"
+    target = (
+        f"{plan.target:g}"
+        if plan.target is not None
+        else "each criterion's own (framework default)"
+    )
     lines += [
         f"From the assessment of {plan.assessment_date.isoformat()}: overall score {_n(plan.score)} / 100; target {target}.",
         "",
@@ -172,7 +203,16 @@ def plan_report(plan: DevelopmentPlan, framework: Framework, card: ScoreCard, pr
         lines += ["## Quick wins", ""]
         lines += _table(
             ["action", "question", "now", "next", "priority"],
-            [[a.criterion, actions[a.criterion].title, actions[a.criterion].current_level or "not assessed", actions[a.criterion].next_level or "", f"{actions[a.criterion].priority:.3f}"] for a in (actions[c] for c in plan.quick_wins)],
+            [
+                [
+                    a.criterion,
+                    actions[a.criterion].title,
+                    actions[a.criterion].current_level or "not assessed",
+                    actions[a.criterion].next_level or "",
+                    f"{actions[a.criterion].priority:.3f}",
+                ]
+                for a in (actions[c] for c in plan.quick_wins)
+            ],
             right=(4,),
         ) + [""]
     for index, objective in enumerate(plan.objectives, start=1):
@@ -201,13 +241,23 @@ def plan_report(plan: DevelopmentPlan, framework: Framework, card: ScoreCard, pr
             for example in objective.examples:
                 figures = f" ({'; '.join(example.figures)})" if example.figures else ""
                 where = f"{example.city}" + (f", {example.country}" if example.country else "")
-                lines.append(f"- **{where}**: {' '.join(example.text.get(language).split())}{figures}")
+                lines.append(
+                    f"- **{where}**: {' '.join(example.text.get(language).split())}{figures}"
+                )
             lines.append("")
-    lines += _plugin_sections("plan", framework, [card], [profile] if profile else [], {"target": plan.target, "language": language})
+    lines += _plugin_sections(
+        "plan",
+        framework,
+        [card],
+        [profile] if profile else [],
+        {"target": plan.target, "language": language},
+    )
     return "\n".join(lines).rstrip() + "\n"
 
 
-def progress_report(report: ProgressReport, framework: Framework, profiles: Sequence[CityProfile] = ()) -> str:
+def progress_report(
+    report: ProgressReport, framework: Framework, profiles: Sequence[CityProfile] = ()
+) -> str:
     """Progress between assessments as Markdown."""
     dates = [d.isoformat() for d in report.dates]
     lines = [f"# Progress: {report.city_name}, {framework.title.en}", ""]
@@ -224,18 +274,33 @@ def progress_report(report: ProgressReport, framework: Framework, profiles: Sequ
     for node in report.nodes:
         if node.depth != 1:
             continue
-        rows.append([node.criterion, node.title, *[_n(s) for s in node.scores], f"{node.delta:+.1f}" if node.delta is not None else "", node.direction])
+        rows.append(
+            [
+                node.criterion,
+                node.title,
+                *[_n(s) for s in node.scores],
+                f"{node.delta:+.1f}" if node.delta is not None else "",
+                node.direction,
+            ]
+        )
     lines += _table(["id", "criterion", *dates, "change", "direction"], rows) + [""]
     lines += ["## What moved", ""]
     titles = {n.criterion: n.title for n in report.nodes}
     lines.append("- Up: " + (", ".join(f"{i} {titles[i]}" for i in report.moved_up) or "nothing"))
-    lines.append("- Down: " + (", ".join(f"{i} {titles[i]}" for i in report.moved_down) or "nothing"))
-    moved_leaves = [n for n in report.nodes if n.depth > 1 and n.direction in ("up", "down", "new", "lost")]
+    lines.append(
+        "- Down: " + (", ".join(f"{i} {titles[i]}" for i in report.moved_down) or "nothing")
+    )
+    moved_leaves = [
+        n for n in report.nodes if n.depth > 1 and n.direction in ("up", "down", "new", "lost")
+    ]
     if moved_leaves:
         lines += ["", "Questions that changed:", ""]
         lines += _table(
             ["id", "question", "change"],
-            [[n.criterion, n.title, f"{n.delta:+.1f}" if n.delta is not None else n.direction] for n in moved_leaves],
+            [
+                [n.criterion, n.title, f"{n.delta:+.1f}" if n.delta is not None else n.direction]
+                for n in moved_leaves
+            ],
         )
     lines += ["", f"## Still missing at {dates[-1]}", ""]
     if report.still_missing:
@@ -245,13 +310,19 @@ def progress_report(report: ProgressReport, framework: Framework, profiles: Sequ
     return "\n".join(lines).rstrip() + "\n"
 
 
-def peer_review_report(peer: PeerReview, framework: Framework, card: ScoreCard, profile: CityProfile) -> str:
+def peer_review_report(
+    peer: PeerReview, framework: Framework, card: ScoreCard, profile: CityProfile
+) -> str:
     """A peer-review report as Markdown: per criterion, the evidence log, consensus, findings."""
     lines = [f"# Peer review: {peer.city_name}, {framework.title.en}", ""]
     if profile.illustrative:
         lines += [ILLUSTRATIVE, ""]
     alpha = peer.agreement
-    agreement = f"Krippendorff's alpha (ordinal) {alpha.alpha:.3f} over {alpha.units} questions" if alpha.alpha is not None else f"not computed ({alpha.reason})"
+    agreement = (
+        f"Krippendorff's alpha (ordinal) {alpha.alpha:.3f} over {alpha.units} questions"
+        if alpha.alpha is not None
+        else f"not computed ({alpha.reason})"
+    )
     lines += [
         f"Review of {peer.assessment_date.isoformat()} by {', '.join(peer.reviewers) or 'unnamed reviewers'}. "
         f"Consensus score {_n(peer.score)} / 100.",
@@ -263,27 +334,41 @@ def peer_review_report(peer: PeerReview, framework: Framework, card: ScoreCard, 
     for factor in peer.factors:
         if not factor.questions:
             continue
-        in_place = "" if factor.in_place is None else (" (in place)" if factor.in_place else " (not in place)")
+        in_place = (
+            ""
+            if factor.in_place is None
+            else (" (in place)" if factor.in_place else " (not in place)")
+        )
         fa = factor.agreement
         lines += [
             f"## {factor.criterion} {factor.title}",
             "",
             f"Consensus score {_n(factor.score)}{in_place}. Agreement: "
-            + (f"alpha {fa.alpha:.3f} over {fa.units} questions." if fa.alpha is not None else f"not computed ({fa.reason})."),
+            + (
+                f"alpha {fa.alpha:.3f} over {fa.units} questions."
+                if fa.alpha is not None
+                else f"not computed ({fa.reason})."
+            ),
             "",
         ]
         rows = []
         for question in factor.questions:
-            ratings = "; ".join(f"{r.assessor or 'unnamed'}: {r.rating} ({r.source})" for r in question.log)
+            ratings = "; ".join(
+                f"{r.assessor or 'unnamed'}: {r.rating} ({r.source})" for r in question.log
+            )
             flag = "DISAGREE" if question.disagreement else ""
-            rows.append([question.criterion, question.title, ratings, question.consensus or "", flag])
+            rows.append(
+                [question.criterion, question.title, ratings, question.consensus or "", flag]
+            )
         lines += _table(["id", "question", "ratings (source)", "consensus", ""], rows)
         lines += ["", "Evidence log:", ""]
         for question in factor.questions:
             for r in question.log:
                 ref = f" ({r.reference})" if r.reference else ""
                 date = f", {r.date.isoformat()}" if r.date else ""
-                lines.append(f"- {question.criterion} {r.assessor or 'unnamed'}: {r.rating}, {r.source}{ref}{date}")
+                lines.append(
+                    f"- {question.criterion} {r.assessor or 'unnamed'}: {r.rating}, {r.source}{ref}{date}"
+                )
         if factor.findings:
             lines += ["", "Findings:", "", *[f"- {finding}" for finding in factor.findings]]
         if factor.recommendations:
@@ -302,8 +387,32 @@ def compare_report(ranking: Ranking, framework: Framework) -> str:
         "",
     ]
     rows = [
-        [str(r.rank), r.city_name, r.country or "", f"{r.population:,}" if r.population is not None else "", r.band, f"{r.band_rank} of {r.band_size}", _n(r.score), f"{r.coverage:.0%}", r.assessment_date]
+        [
+            str(r.rank),
+            r.city_name,
+            r.country or "",
+            f"{r.population:,}" if r.population is not None else "",
+            r.band,
+            f"{r.band_rank} of {r.band_size}",
+            _n(r.score),
+            f"{r.coverage:.0%}",
+            r.assessment_date,
+        ]
         for r in ranking.rows
     ]
-    lines += _table(["rank", "city", "country", "population", "peer group", "rank in group", "score", "coverage", "assessed"], rows, right=(0, 3, 6, 7))
+    lines += _table(
+        [
+            "rank",
+            "city",
+            "country",
+            "population",
+            "peer group",
+            "rank in group",
+            "score",
+            "coverage",
+            "assessed",
+        ],
+        rows,
+        right=(0, 3, 6, 7),
+    )
     return "\n".join(lines).rstrip() + "\n"

@@ -53,19 +53,29 @@ class Aggregation:
     plugin: str = "builtin"
 
 
-def weighted_mean(values: Sequence[float | None], weights: Sequence[float], node: Criterion) -> float | None:
+def weighted_mean(
+    values: Sequence[float | None], weights: Sequence[float], node: Criterion
+) -> float | None:
     """Weighted arithmetic mean of the assessed children, weights renormalised among them."""
     total = 0.0
-    pairs = [(value * weight, weight) for value, weight in zip(values, weights, strict=True) if value is not None]
+    pairs = [
+        (value * weight, weight)
+        for value, weight in zip(values, weights, strict=True)
+        if value is not None
+    ]
     if not pairs:
         return None
     total = math.fsum(weight for _, weight in pairs)
     return math.fsum(product for product, _ in pairs) / total
 
 
-def geometric_mean(values: Sequence[float | None], weights: Sequence[float], node: Criterion) -> float | None:
+def geometric_mean(
+    values: Sequence[float | None], weights: Sequence[float], node: Criterion
+) -> float | None:
     """Weighted geometric mean of the assessed children: a zero anywhere gives zero."""
-    pairs = [(value, weight) for value, weight in zip(values, weights, strict=True) if value is not None]
+    pairs = [
+        (value, weight) for value, weight in zip(values, weights, strict=True) if value is not None
+    ]
     if not pairs:
         return None
     if any(value <= 0.0 for value, _ in pairs):
@@ -75,7 +85,9 @@ def geometric_mean(values: Sequence[float | None], weights: Sequence[float], nod
     return min(1.0, result)
 
 
-def minimum(values: Sequence[float | None], weights: Sequence[float], node: Criterion) -> float | None:
+def minimum(
+    values: Sequence[float | None], weights: Sequence[float], node: Criterion
+) -> float | None:
     """The weakest assessed child (weights are ignored)."""
     assessed = [value for value in values if value is not None]
     return min(assessed) if assessed else None
@@ -102,8 +114,12 @@ def gate(values: Sequence[float | None], weights: Sequence[float], node: Criteri
 def builtin_aggregations() -> tuple[Aggregation, ...]:
     """The engine's own aggregation methods."""
     return (
-        Aggregation("weighted_mean", weighted_mean, True, "Weighted arithmetic mean (the default)."),
-        Aggregation("geometric_mean", geometric_mean, True, "Weighted geometric mean: a zero gives zero."),
+        Aggregation(
+            "weighted_mean", weighted_mean, True, "Weighted arithmetic mean (the default)."
+        ),
+        Aggregation(
+            "geometric_mean", geometric_mean, True, "Weighted geometric mean: a zero gives zero."
+        ),
         Aggregation("minimum", minimum, True, "The weakest link: the lowest child."),
         Aggregation("gate", gate, True, "The highest level whose conditions are all met."),
     )

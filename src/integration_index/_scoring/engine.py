@@ -28,7 +28,9 @@ def combine_ratings(values: Sequence[float], rule: str, dates: Sequence[object] 
     their median, so the result never depends on the order of the items.
     """
     if rule == "latest" and dates:
-        dated = [(date, value) for date, value in zip(dates, values, strict=True) if date is not None]
+        dated = [
+            (date, value) for date, value in zip(dates, values, strict=True) if date is not None
+        ]
         if dated:
             newest = max(date for date, _ in dated)  # type: ignore[type-var]
             values = [value for date, value in dated if date == newest]
@@ -108,7 +110,9 @@ class _Pass:
             level_values = scale.values
             values = [level_values[item.rating] for item in items]  # type: ignore[index]
         rule = node.evidence_rule or framework.settings.evidence_rule
-        value = combine_ratings(values, rule, [item.date for item in items] if rule == "latest" else ())
+        value = combine_ratings(
+            values, rule, [item.date for item in items] if rule == "latest" else ()
+        )
         spread = (max(values) - min(values)) * 100.0 if len(values) > 1 else None
         level = scale.nearest(value).id if scale is not None else None
         return _Leaf(value, len(values), spread, level)
@@ -119,6 +123,7 @@ class _Pass:
         if effects is not None and node.id in effects.not_applicable:
             self.states[node.id] = None
             return None
+        state: _State | None
         if node.is_leaf:
             leaf = self.leaf(node)
             if leaf is None:
@@ -186,8 +191,6 @@ class _Pass:
             coverage=state.coverage,
             weight=weight,
         )
-
-
 
 
 def score_profile(
