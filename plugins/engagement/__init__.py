@@ -35,7 +35,7 @@ def engagement_profile(
     card: ScoreCard, framework: Framework
 ) -> list[tuple[str, str | None, str | None]]:
     """Each rated criterion on the spectrum: (criterion id, level reached, next level)."""
-    rows = []
+    rows: list[tuple[str, str | None, str | None]] = []
     for leaf in framework.leaves:
         scale = framework.scale_of(leaf)
         if scale is None:

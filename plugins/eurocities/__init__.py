@@ -117,10 +117,10 @@ def _score_sections(
     )
     recorded = {entry.factor: entry.value for entry in card.context}
     context_lines = []
-    for factor in framework.contextual_factors:
-        value = recorded.get(factor.id)
+    for contextual in framework.contextual_factors:
+        value = recorded.get(contextual.id)
         shown = "not recorded" if value is None else str(value)
-        context_lines.append(f"- **{factor.title.get(language)}**: {shown}")
+        context_lines.append(f"- **{contextual.title.get(language)}**: {shown}")
     sections.append(
         ReportSection(
             "Contextual factors",
