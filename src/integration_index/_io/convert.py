@@ -197,7 +197,7 @@ def _format_exception(exc: BaseException, type_: type | None) -> str:
         extra = ", ".join(repr(key) for key in sorted(exc.extra_fields))
         return f"unknown key {extra}; expected one of: {', '.join(allowed)}"
     if isinstance(exc, KeyError):
-        return "required key is missing"
+        return f"required key is missing; expected {_describe(type_)}"
     if isinstance(exc, ValueError) and "not in literal" in str(exc):
         choices = getattr(type_, "__args__", ())
         return "expected one of: " + ", ".join(repr(choice) for choice in choices)
@@ -209,6 +209,22 @@ def _format_exception(exc: BaseException, type_: type | None) -> str:
     if isinstance(exc, AttributeError | TypeError):
         return "expected a table"
     return str(exc)
+
+
+def _describe(type_: Any) -> str:
+    names = {str: "a string", int: "a whole number", float: "a number", bool: "true or false"}
+    if type_ in names:
+        return names[type_]
+    if type_ is datetime.date:
+        return "a date such as 2024-03-01"
+    if attrs.has(type_):
+        return f"a table ({type_.__name__})"
+    origin = getattr(type_, "__origin__", None)
+    if origin is tuple or origin is list:
+        return "a list"
+    if origin is not None and "Literal" in str(origin):
+        return "one of: " + ", ".join(repr(choice) for choice in type_.__args__)
+    return "a value"
 
 
 def problems_from(exc: BaseException) -> list[Problem]:

@@ -1,0 +1,638 @@
+"""Batch scoring benchmark: parse-only vs the whole ``score`` pipeline, and peak RSS.
+
+Run from the project root with the project installed::
+
+    python benchmarks/bench_batch.py                   # N=2000, RSS at 10,000 and 100,000
+    python benchmarks/bench_batch.py --quick           # N=500, RSS at 1,000 and 5,000
+    python benchmarks/bench_batch.py --n 2000 --rss 10000,100000 --workdir /tmp/ii-bench
+    python benchmarks/bench_batch.py --quick --profile # also a cProfile of the 1-job pipeline
+
+It generates deterministic synthetic EUROCITIES profiles (45 rated guiding questions each, with
+source, reference, date, assessor and note; city metadata; contextual factor values; some
+competence exclusions) into ``--workdir`` and reuses them on later runs. It then prints files/s
+for:
+
+* parse only: read bytes, decode, ``tomli.loads`` (and the stdlib ``tomllib``, for reference);
+* the real CLI, ``integration-index score DIR --format csv --output OUT --jobs 1`` (and
+  ``--jobs 2``), timed from the outside as a subprocess, start-up included;
+* ``score_many(paths, render=render_csv)`` in this process (no CLI start-up);
+* a per-stage breakdown of the one-job pipeline (read, parse, structure, check, score, render);
+
+and the peak RSS of the ``score`` command (one job) for each ``--rss`` size, read from
+``os.wait4`` for that single child (``RUSAGE_CHILDREN`` keeps the maximum over every child
+waited for, so it cannot separate two runs made by one parent).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime
+import io
+import json
+import os
+import pstats
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tomli
+
+from integration_index import get_framework
+from integration_index._api import version
+from integration_index._batch import ScoreResult, expand_inputs, score_many
+from integration_index._io.outputs import render_csv
+from integration_index._io.profiles import profile_from_data
+from integration_index._io.toml import parse, read_text
+from integration_index._plugins.host import get_host
+from integration_index._scoring.engine import score_profile
+from integration_index._validate import check_profile
+from integration_index.exceptions import ProfileError
+
+#: Bump when the generated text changes, so that stale data sets are not reused.
+GENERATOR_VERSION = 1
+FRAMEWORK_ID = "eurocities"
+RATINGS_PER_PROFILE = 45
+
+TARGET_PIPELINE_VS_PARSE = 0.8
+TARGET_TWO_JOBS_VS_ONE = 1.7
+TARGET_RSS_RATIO = 1.2
+
+# -- synthetic profiles --------------------------------------------------------------------------
+
+_PREFIXES = (
+    "Lin", "Ost", "River", "Porto", "Ber", "Mar", "Val", "Kel", "Santa", "Nor",
+    "Alt", "Bel", "Cas", "Dor", "Els", "Fer", "Gran", "Hav", "Ister", "Jon",
+)  # fmt: skip
+_SUFFIXES = (
+    "denburg", "avia", "mouth", "stad", "ville", "ford", "heim", "ona", "ica", "polis",
+    "berg", "wick", "sund", "ano", "ia", "gate", "dorf", "haven", "mont", "lund",
+)  # fmt: skip
+_COUNTRIES = (
+    "Westmark", "Marenland", "Ostria", "Valdoria", "Nordhaven", "Caspia", "Bergland", "Lusora",
+)  # fmt: skip
+_REGIONS = ("North", "South", "East", "West", "Upper Valley", "Coast", "Lakes", "Hills")
+_GIVEN = ("A.", "M.", "T.", "S.", "J.", "K.", "L.", "P.", "É.", "R.")
+_FAMILY = (
+    "Martin", "Keller", "Rovan", "Haddad", "Oduya", "Berg", "Novak", "Silva", "Dubois",
+    "Jansen", "Moreau", "Costa", "Weber", "Nieminen", "Kowalski", "Müller",
+)  # fmt: skip
+_SOURCES = ("document", "interview", "focus-group", "statistics", "observation", "self-assessment")
+_REFERENCES = (
+    "Minutes {y}/{k}",
+    "Interview {k}",
+    "Focus group {k}",
+    "Report {y}",
+    "Statistics {y}",
+    "Visit, day {k}",
+    "Plan {y}, §{k}",
+    "PV n° {k}/{y}",
+)
+_NOTES = (
+    "Quick win.",
+    "Needs a vote.",
+    "Cut in {y}.",
+    "Partial.",
+    "Pilot: {k} areas.",
+    "Validé.",
+    "No data.",
+    "NGO support.",
+    "Trained {y}.",
+)
+_LEVEL_WEIGHTS = {"not-in-place": 1, "planned": 2, "partly": 4, "largely": 3, "fully": 2}
+_TEXT_FACTORS = {
+    "national-legislation": (
+        "Civil-service posts restricted to nationals.",
+        "Cities run welcome services under a national framework.",
+        "Procurement law allows optional social clauses.",
+    ),
+    "data-availability": (
+        "Register data by country of birth.",
+        "No local integration statistics.",
+        "Census tables every ten years only.",
+    ),
+    "migrant-populations": (
+        "About {p}% of residents born abroad.",
+        "{p}% of residents of immigrant origin; growing student migration.",
+    ),
+    "labour-market": (
+        "Unemployment {u}%; demand for health staff.",
+        "Unemployment {u}%; many migrant-owned small firms.",
+    ),
+    "political-situation": (
+        "Stable majority; elections due in {y}.",
+        "Coalition council; integration has low visibility.",
+    ),
+    "civil-society": (
+        "Dense network of migrant organisations.",
+        "Small but active volunteer network.",
+    ),
+}
+
+
+def _toml_str(text: str) -> str:
+    # A JSON string (with ensure_ascii=False) is a valid TOML basic string.
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _pick_text(rng: random.Random, options: Sequence[str], year: int) -> str:
+    return rng.choice(options).format(y=year, k=rng.randint(1, 12))
+
+
+def profile_text(index: int, seed: int, leaves: Sequence[str], levels: Sequence[str]) -> str:
+    """One synthetic eurocities profile; file *index* is the same whatever the data set size."""
+    rng = random.Random(seed * 1_000_003 + index)
+    name = rng.choice(_PREFIXES) + rng.choice(_SUFFIXES)
+    city_id = f"{name.lower().replace(' ', '-')}-{index}"
+    date = datetime.date(2019, 1, 1) + datetime.timedelta(days=rng.randrange(6 * 365))
+    year = date.year
+    mode = rng.choices(("self-assessment", "peer-review", "external"), (6, 3, 1))[0]
+    assessors = [
+        f"{rng.choice(_GIVEN)} {rng.choice(_FAMILY)}"
+        for _ in range(3 if mode == "peer-review" else 2)
+    ]
+    lines = [
+        f"# Synthetic benchmark profile {index} (seed {seed}); not a real assessment.",
+        "schema = 1",
+        "illustrative = true",
+        "",
+        "[city]",
+        f'id = "{city_id}"',
+        f"name = {_toml_str(name)}",
+        f"country = {_toml_str(rng.choice(_COUNTRIES))}",
+        f"population = {rng.randrange(50_000, 2_500_000)}",
+        f"region = {_toml_str(rng.choice(_REGIONS))}",
+        "[city.metadata]",
+        'network = "EUROCITIES"',
+        f'size_class = "{rng.choice(("small", "medium", "large"))}"',
+        f"member_since = {rng.randrange(1990, 2020)}",
+        f"charter_signed = {datetime.date(2010, 1, 1) + datetime.timedelta(days=rng.randrange(3000))}",
+        "",
+        "[assessment]",
+        f'frameworks = ["{FRAMEWORK_ID}"]',
+        f"date = {date}",
+        f'mode = "{mode}"',
+        "assessors = [" + ", ".join(_toml_str(a) for a in assessors) + "]",
+        f'title = "{mode.replace("-", " ").capitalize()} {year}"',
+        f'notes = "Synthetic assessment of {RATINGS_PER_PROFILE} guiding questions."',
+        "",
+        f"[context.{FRAMEWORK_ID}]",
+    ]
+    for factor, options in _TEXT_FACTORS.items():
+        text = rng.choice(options).format(
+            y=year + rng.randint(1, 3), p=rng.randint(5, 40), u=rng.randint(3, 15)
+        )
+        lines.append(f"{factor} = {_toml_str(text)}")
+    lines.append(f'city-resources = "{rng.choice(("low", "medium", "high"))}"')
+    excluded: set[str] = set()
+    if rng.random() < 0.2:
+        criterion = rng.choice(("07", "12"))
+        excluded.add(criterion)
+        lines += [
+            "",
+            "[[exclusions]]",
+            f'criterion = "{criterion}"',
+            'factor = "national-legislation"',
+            'reason = "Reserved by national law."',
+        ]
+    chosen = sorted(rng.sample(range(len(leaves)), RATINGS_PER_PROFILE))
+    weights = [_LEVEL_WEIGHTS.get(level, 1) for level in levels]
+    for position in chosen:
+        gathered = date - datetime.timedelta(days=rng.randrange(180))
+        lines += [
+            "",
+            "[[evidence]]",
+            f'criterion = "{leaves[position]}"',
+            f'rating = "{rng.choices(levels, weights)[0]}"',
+            f'source = "{rng.choice(_SOURCES)}"',
+            f"reference = {_toml_str(_pick_text(rng, _REFERENCES, gathered.year))}",
+            f"date = {gathered}",
+            f"assessor = {_toml_str(rng.choice(assessors))}",
+            f"note = {_toml_str(_pick_text(rng, _NOTES, gathered.year))}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def ensure_profiles(workdir: Path, n: int, seed: int) -> Path:
+    """The directory of *n* generated profiles, generated unless a complete one is there."""
+    directory = workdir / f"eurocities-n{n}-seed{seed}-v{GENERATOR_VERSION}"
+    marker = directory / ".complete"
+    if marker.exists() and marker.read_text() == str(n):
+        return directory
+    framework = get_framework(FRAMEWORK_ID)
+    leaves = [leaf.id for leaf in framework.leaves]
+    scale = framework.scale_of(framework.leaves[0])
+    assert scale is not None
+    levels = [level.id for level in scale.levels]
+    directory.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    for index in range(n):
+        path = directory / f"profile-{index:06d}.toml"
+        path.write_text(profile_text(index, seed, leaves, levels), encoding="utf-8")
+    marker.write_text(str(n))
+    print(
+        f"generated {n} profiles in {directory} ({time.perf_counter() - started:.1f} s)",
+        file=sys.stderr,
+    )
+    return directory
+
+
+# -- measurements --------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    """One line of the results table."""
+
+    name: str
+    files: int
+    seconds: float
+    note: str = ""
+    cpu_seconds: float | None = None
+    max_rss_mb: float | None = None
+
+    @property
+    def rate(self) -> float:
+        return self.files / self.seconds if self.seconds > 0 else float("inf")
+
+
+@dataclass
+class Results:
+    """Everything measured in one run (``--json`` writes it)."""
+
+    machine: dict[str, Any]
+    n: int
+    mean_file_bytes: float
+    rows: list[Row] = field(default_factory=list)
+    stages: dict[str, float] = field(default_factory=dict)
+    rss: dict[int, float] = field(default_factory=dict)
+    ratios: dict[str, float] = field(default_factory=dict)
+
+
+def _best(repeat: int, run: Callable[[], float]) -> float:
+    return min(run() for _ in range(max(1, repeat)))
+
+
+def time_parse(paths: Sequence[str], loads: Callable[[str], dict[str, Any]], repeat: int) -> float:
+    """Seconds to read, decode and parse every file (best of *repeat*)."""
+
+    def run() -> float:
+        started = time.perf_counter()
+        for path in paths:
+            with open(path, "rb") as stream:
+                loads(stream.read().decode("utf-8"))
+        return time.perf_counter() - started
+
+    return _best(repeat, run)
+
+
+def time_score_many(paths: Sequence[str], repeat: int, jobs: int = 1) -> float:
+    """Seconds for in-process ``score_many(paths, render=render_csv)`` (best of *repeat*)."""
+    get_host().registry()
+
+    def run() -> float:
+        started = time.perf_counter()
+        sink = io.StringIO()
+        failed = 0
+        for result in score_many(paths, jobs=jobs, render=render_csv):
+            if result.ok:
+                sink.write(result.output or "")
+            else:
+                failed += 1
+        elapsed = time.perf_counter() - started
+        if failed:
+            raise SystemExit(f"score_many: {failed} profile(s) failed")
+        return elapsed
+
+    return _best(repeat, run)
+
+
+def _cli_command() -> list[str]:
+    beside = Path(sys.executable).with_name("integration-index")
+    if beside.exists():
+        return [str(beside)]
+    found = shutil.which("integration-index")
+    return [found] if found else [sys.executable, "-m", "integration_index"]
+
+
+@dataclass
+class ChildRun:
+    """One CLI run, measured from the outside."""
+
+    seconds: float
+    cpu_seconds: float
+    max_rss_kb: int
+    stderr: str
+
+
+def run_cli(arguments: Sequence[str], workdir: Path) -> ChildRun:
+    """Run ``integration-index ARGUMENTS``; wall time, CPU time and peak RSS of that one child.
+
+    ``os.wait4`` reports the usage of this child alone (with the workers it waited for), unlike
+    ``getrusage(RUSAGE_CHILDREN)``, whose ``ru_maxrss`` is the maximum over every child so far.
+    """
+    with tempfile.TemporaryFile(mode="w+", dir=workdir) as errors:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            [*_cli_command(), *arguments], stdout=subprocess.DEVNULL, stderr=errors
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        errors.seek(0)
+        stderr = errors.read()
+    if process.returncode != 0:
+        raise SystemExit(f"integration-index {' '.join(arguments)} failed:\n{stderr[-2000:]}")
+    return ChildRun(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, stderr)
+
+
+def cli_score(directory: Path, jobs: int, workdir: Path, expected: int) -> ChildRun:
+    output = workdir / f"out-jobs{jobs}.csv"
+    arguments = ["score", str(directory), "--format", "csv", "--output", str(output)]
+    run = run_cli([*arguments, "--jobs", str(jobs)], workdir)
+    if f"scored {expected} profile(s); 0 failed" not in run.stderr:
+        raise SystemExit(f"unexpected summary: {run.stderr.strip()[-500:]}")
+    with output.open(encoding="utf-8") as stream:
+        lines = sum(1 for _ in stream)
+    if lines != expected + 1:
+        raise SystemExit(f"{output}: {lines} lines, expected {expected + 1}")
+    return run
+
+
+def stage_times(paths: Sequence[str]) -> dict[str, float]:
+    """Seconds per stage of the one-job pipeline, summed over *paths* (no profiler)."""
+    registry = get_host().registry()
+    framework = registry.frameworks[FRAMEWORK_ID]
+    totals = dict.fromkeys(
+        ("read+decode", "parse (tomli)", "structure (cattrs)", "check_profile",
+         "version()", "score_profile", "render_csv"),
+        0.0,
+    )  # fmt: skip
+    clock = time.perf_counter
+    for path in paths:
+        t0 = clock()
+        text = read_text(path, ProfileError)
+        t1 = clock()
+        data = parse(text, path, ProfileError)
+        t2 = clock()
+        profile = profile_from_data(data, path=path, text=text)
+        t3 = clock()
+        problems = check_profile(profile, registry.frameworks)
+        t4 = clock()
+        engine_version = version()
+        t5 = clock()
+        card = score_profile(
+            profile, framework, registry.aggregations, engine_version=engine_version
+        )
+        t6 = clock()
+        render_csv(ScoreResult(path, (card,), None, profile))
+        t7 = clock()
+        if problems:
+            raise SystemExit(f"{path}: {problems[0].format()}")
+        for name, seconds in zip(
+            totals, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5, t7 - t6), strict=True
+        ):
+            totals[name] += seconds
+    return totals
+
+
+#: (file suffix, function name) of the stages reported from the profile.
+_PROFILED = (
+    ("integration_index/_batch.py", "_score_one", "_score_one (everything per file)"),
+    ("integration_index/_io/toml.py", "read_text", "read_text"),
+    ("integration_index/_io/toml.py", "parse", "toml.parse (tomli.loads)"),
+    ("integration_index/_io/profiles.py", "profile_from_data", "profile_from_data (cattrs)"),
+    ("integration_index/_api.py", "score_checked", "score_checked"),
+    ("integration_index/_validate.py", "check_profile", "check_profile"),
+    ("integration_index/_api.py", "version", "version() (importlib.metadata)"),
+    ("integration_index/_scoring/engine.py", "score_profile", "score_profile"),
+    ("integration_index/_io/outputs.py", "render_csv", "render_csv"),
+    ("integration_index/_io/toml.py", "locate", "toml.locate"),
+)
+
+
+def profile_pipeline(paths: Sequence[str], top: int) -> str:
+    """cProfile of in-process ``score_many(paths, render=render_csv)``: stages, then top calls."""
+    get_host().registry()
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for result in score_many(paths, render=render_csv):
+        assert result.ok, result.error
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    raw: dict[tuple[str, int, str], tuple[int, int, float, float, Any]] = stats.stats  # type: ignore[attr-defined]
+    total = max(ct for (_, _, _, ct, _) in raw.values())
+    lines = [f"cProfile of score_many on {len(paths)} files ({total:.2f} s under the profiler)"]
+    lines.append(f"{'stage':<38} {'calls':>8} {'cum s':>8} {'% total':>8}")
+    for suffix, name, label in _PROFILED:
+        calls, cumulative = 0, 0.0
+        for (filename, _, function), (_, ncalls, _, ct, _) in raw.items():
+            if function == name and filename.replace(os.sep, "/").endswith(suffix):
+                calls += ncalls
+                cumulative += ct
+        lines.append(f"{label:<38} {calls:>8} {cumulative:>8.3f} {100 * cumulative / total:>7.1f}%")
+    buffer = io.StringIO()
+    pstats.Stats(profiler, stream=buffer).sort_stats("cumulative").print_stats(top)
+    lines += ["", "top functions by cumulative time:", _trim_pstats(buffer.getvalue())]
+    buffer = io.StringIO()
+    pstats.Stats(profiler, stream=buffer).sort_stats("tottime").print_stats(top)
+    lines += ["", "top functions by own time:", _trim_pstats(buffer.getvalue())]
+    return "\n".join(lines)
+
+
+def _trim_pstats(text: str) -> str:
+    keep = text.split("ncalls", 1)
+    return ("   ncalls" + keep[1]).rstrip() if len(keep) == 2 else text.rstrip()
+
+
+# -- report --------------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, Any]:
+    return {
+        "nproc": os.cpu_count(),
+        "python": sys.version.split()[0],
+        "implementation": sys.implementation.name,
+        "platform": sys.platform,
+        "tomli": getattr(tomli, "__version__", "?"),
+        "tomli_compiled": not str(getattr(tomli, "__file__", "")).endswith(".py"),
+        "integration_index": version(),
+    }
+
+
+def _verdict(value: float, target: float, at_least: bool) -> str:
+    ok = value >= target if at_least else value <= target
+    return f"{'meets' if ok else 'MISSES'} target {'>=' if at_least else '<='} {target:g}x"
+
+
+def print_table(results: Results) -> None:
+    print(f"\n{results.n} profiles, {results.mean_file_bytes / 1024:.1f} KiB each on average")
+    print(f"{'measurement':<46} {'files/s':>9} {'wall s':>8} {'cpu s':>7} {'max RSS MB':>10}")
+    for row in results.rows:
+        cpu = f"{row.cpu_seconds:.2f}" if row.cpu_seconds is not None else ""
+        rss = f"{row.max_rss_mb:.0f}" if row.max_rss_mb is not None else ""
+        print(f"{row.name:<46} {row.rate:>9.0f} {row.seconds:>8.2f} {cpu:>7} {rss:>10}")
+        if row.note:
+            print(f"    {row.note}")
+
+
+def _parse_sizes(text: str) -> list[int]:
+    if text.strip().lower() in ("", "none", "0"):
+        return []
+    return [int(part.replace("_", "")) for part in text.split(",") if part.strip()]
+
+
+def main(argv: Iterable[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--n", type=int, default=None, help="profiles for the rates (2000)")
+    parser.add_argument(
+        "--rss", default=None, help="comma-separated sizes for peak RSS (10000,100000; none: skip)"
+    )
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "integration-index-bench",
+        help="where profiles are generated and kept for later runs",
+    )
+    parser.add_argument("--quick", action="store_true", help="N=500, RSS at 1000 and 5000")
+    parser.add_argument("--seed", type=int, default=20240301, help="generator seed")
+    parser.add_argument("--repeat", type=int, default=3, help="timed repeats, best kept (3)")
+    parser.add_argument(
+        "--profile", action="store_true", help="also cProfile the in-process one-job pipeline"
+    )
+    parser.add_argument("--profile-n", type=int, default=2000, help="files to profile (2000)")
+    parser.add_argument("--top", type=int, default=25, help="functions listed by the profile")
+    parser.add_argument("--json", type=Path, help="also write the results as JSON here")
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    n = args.n if args.n is not None else (500 if args.quick else 2000)
+    rss_sizes = _parse_sizes(
+        args.rss if args.rss is not None else ("1000,5000" if args.quick else "10000,100000")
+    )
+    workdir: Path = args.workdir
+    workdir.mkdir(parents=True, exist_ok=True)
+
+    directory = ensure_profiles(workdir, n, args.seed)
+    paths = list(expand_inputs([directory]))
+    mean_bytes = sum(os.path.getsize(p) for p in paths) / len(paths)
+    results = Results(machine(), n, mean_bytes)
+    print(json.dumps(results.machine), file=sys.stderr)
+
+    time_parse(paths, tomli.loads, 1)  # warm the page cache
+    parse_tomli = time_parse(paths, tomli.loads, args.repeat)
+    parse_tomllib = time_parse(paths, tomllib.loads, args.repeat)
+    results.rows.append(Row("(a) parse only: read + tomli.loads", n, parse_tomli))
+    results.rows.append(Row("(b) parse only: read + tomllib.loads (stdlib)", n, parse_tomllib))
+
+    startup = min(
+        (run_cli(["score", paths[0], "--format", "csv"], workdir) for _ in range(args.repeat)),
+        key=lambda run: run.seconds,
+    )
+    cli_runs: dict[int, ChildRun] = {}
+    for jobs in (1, 2):
+        cli_runs[jobs] = min(
+            (cli_score(directory, jobs, workdir, n) for _ in range(args.repeat)),
+            key=lambda run: run.seconds,
+        )
+        run = cli_runs[jobs]
+        results.rows.append(
+            Row(
+                f"({'c' if jobs == 1 else 'd'}) CLI score --format csv --jobs {jobs}",
+                n,
+                run.seconds,
+                cpu_seconds=run.cpu_seconds,
+                max_rss_mb=run.max_rss_kb / 1024,
+            )
+        )
+    in_process = time_score_many(paths, args.repeat)
+    results.rows.append(Row("(c') score_many(render=render_csv), in process", n, in_process))
+    in_process_2 = time_score_many(paths, args.repeat, jobs=2)
+    results.rows.append(Row("(d') score_many(jobs=2), in process", n, in_process_2))
+    results.rows.append(
+        Row(
+            "CLI start-up: score of 1 file",
+            1,
+            startup.seconds,
+            cpu_seconds=startup.cpu_seconds,
+            max_rss_mb=startup.max_rss_kb / 1024,
+        )
+    )
+
+    stages = stage_times(paths)
+    results.stages = stages
+    stage_total = sum(stages.values())
+    print_table(results)
+    print(f"\nper-stage time of the 1-job pipeline over {n} files (no profiler):")
+    for name, seconds in stages.items():
+        print(
+            f"  {name:<20} {seconds:>7.3f} s  {1e6 * seconds / n:>7.0f} us/file"
+            f"  {100 * seconds / stage_total:>5.1f}%"
+        )
+
+    rates = {row.name[:4]: row.rate for row in results.rows}
+    ratios = {
+        "pipeline_1_job_vs_parse_only": rates["(c) "] / rates["(a) "],
+        "two_jobs_vs_one_job": rates["(d) "] / rates["(c) "],
+        "in_process_vs_parse_only": rates["(c')"] / rates["(a) "],
+        "in_process_two_jobs_vs_one": rates["(d')"] / rates["(c')"],
+        "cli_startup_share_of_1_job_run": startup.seconds / cli_runs[1].seconds,
+    }
+    print("\nratios:")
+    print(
+        f"  CLI pipeline, 1 job / parse only:  {ratios['pipeline_1_job_vs_parse_only']:.2f}x  "
+        + _verdict(ratios["pipeline_1_job_vs_parse_only"], TARGET_PIPELINE_VS_PARSE, True)
+    )
+    print(
+        f"  CLI 2 jobs / 1 job:                {ratios['two_jobs_vs_one_job']:.2f}x  "
+        + _verdict(ratios["two_jobs_vs_one_job"], TARGET_TWO_JOBS_VS_ONE, True)
+    )
+    print(f"  in-process score_many / parse:     {ratios['in_process_vs_parse_only']:.2f}x")
+    print(f"  in-process 2 jobs / 1 job:         {ratios['in_process_two_jobs_vs_one']:.2f}x")
+    print(f"  CLI start-up / 1-job run:          {ratios['cli_startup_share_of_1_job_run']:.1%}")
+
+    if rss_sizes:
+        print("\npeak RSS of `integration-index score DIR --format csv --output OUT --jobs 1`:")
+        for size in rss_sizes:
+            rss_directory = ensure_profiles(workdir, size, args.seed)
+            run = cli_score(rss_directory, 1, workdir, size)
+            results.rss[size] = run.max_rss_kb / 1024
+            print(
+                f"  N={size:>7}: {run.max_rss_kb / 1024:7.1f} MB"
+                f"  ({run.seconds:.1f} s, {size / run.seconds:.0f} files/s)"
+            )
+        if len(rss_sizes) >= 2:
+            low, high = min(rss_sizes), max(rss_sizes)
+            ratio = results.rss[high] / results.rss[low]
+            ratios["rss_ratio"] = ratio
+            print(
+                f"  RSS at N={high} / N={low}: {ratio:.2f}x  "
+                + _verdict(ratio, TARGET_RSS_RATIO, False)
+            )
+    results.ratios = ratios
+
+    if args.profile:
+        profile_paths = paths[: args.profile_n]
+        if len(profile_paths) < args.profile_n:
+            profile_paths = list(
+                expand_inputs([ensure_profiles(workdir, args.profile_n, args.seed)])
+            )
+        print()
+        print(profile_pipeline(profile_paths, args.top))
+
+    if args.json:
+        data = asdict(results)
+        for row, raw in zip(results.rows, data["rows"], strict=True):
+            raw["files_per_second"] = row.rate
+        args.json.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
