@@ -495,18 +495,23 @@ def compare(args: argparse.Namespace) -> int:
     input_errors: list[str] = []
     entries = []
     failed = 0
-    for result in score_many(
-        _safe_inputs(args.paths, input_errors), [framework.id], keep_profiles=True
-    ):
+    skipped = 0
+    for result in score_many(_safe_inputs(args.paths, input_errors), keep_profiles=True):
         if result.ok:
             assert result.profile is not None
-            entries.append((result.profile, result.cards[0]))
+            cards = [card for card in result.cards if card.framework_id == framework.id]
+            if cards:
+                entries.append((result.profile, cards[0]))
+            else:
+                skipped += 1
         else:
             failed += 1
             assert result.error is not None
             _error(result.error.format())
     for message in input_errors:
         _error(message)
+    if skipped:
+        _error(f"{skipped} profile(s) do not assess {framework.id!r}: left out of the ranking")
     ranking = rank(entries, bands)
     if args.format == "csv":
         _write(args.output, ranking.to_csv())
