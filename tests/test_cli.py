@@ -21,12 +21,19 @@ BAD = DATA / "bad"
 
 
 def cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    executable = shutil.which("integration-index", path=str(Path(sys.executable).parent)) or shutil.which("integration-index")
+    executable = shutil.which(
+        "integration-index", path=str(Path(sys.executable).parent)
+    ) or shutil.which("integration-index")
     command = [executable] if executable else [sys.executable, "-m", "integration_index"]
     env = {**os.environ, "CI": "true"}
     env.pop("INTEGRATION_INDEX_BLOCK_PLUGINS", None)
     return subprocess.run(
-        [*command, *map(str, args)], capture_output=True, text=True, cwd=cwd or ROOT, env=env, timeout=300
+        [*command, *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        env=env,
+        timeout=300,
     )
 
 
@@ -38,7 +45,19 @@ def test_version_and_help() -> None:
     result = cli("--version")
     assert result.returncode == 0
     assert result.stdout.startswith("integration-index ")
-    for command in ("score", "validate", "init", "plan", "progress", "peer-review", "compare", "frameworks", "report", "related", "plugins"):
+    for command in (
+        "score",
+        "validate",
+        "init",
+        "plan",
+        "progress",
+        "peer-review",
+        "compare",
+        "frameworks",
+        "report",
+        "related",
+        "plugins",
+    ):
         result = cli(command, "--help")
         assert result.returncode == 0, command
         assert "examples:" in result.stdout, command
@@ -51,7 +70,9 @@ def test_no_command_is_a_usage_error() -> None:
 
 
 def test_python_dash_m_works_too() -> None:
-    result = subprocess.run([sys.executable, "-m", "integration_index", "--version"], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "integration_index", "--version"], capture_output=True, text=True
+    )
     assert result.returncode == 0
     assert "integration-index" in result.stdout
 
@@ -80,12 +101,15 @@ def test_plugins_lists_the_built_ins() -> None:
         env={**os.environ, "INTEGRATION_INDEX_BLOCK_PLUGINS": "gfmd-arrival-cities"},
     )
     assert "blocked" in blocked.stdout
-    assert "gfmd-arrival-cities" not in subprocess.run(
-        [sys.executable, "-m", "integration_index", "frameworks"],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "INTEGRATION_INDEX_BLOCK_PLUGINS": "gfmd-arrival-cities"},
-    ).stdout
+    assert (
+        "gfmd-arrival-cities"
+        not in subprocess.run(
+            [sys.executable, "-m", "integration_index", "frameworks"],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "INTEGRATION_INDEX_BLOCK_PLUGINS": "gfmd-arrival-cities"},
+        ).stdout
+    )
 
 
 def test_score_examples_as_csv(tmp_path: Path) -> None:
@@ -93,7 +117,11 @@ def test_score_examples_as_csv(tmp_path: Path) -> None:
     result = cli("score", EXAMPLES, "--format", "csv", "--output", out)
     assert result.returncode == 0, result.stderr
     rows = csv_rows(out.read_text(encoding="utf-8"))
-    assert {row["framework"] for row in rows} == {"eurocities", "engagement-spectrum", "gfmd-arrival-cities"}
+    assert {row["framework"] for row in rows} == {
+        "eurocities",
+        "engagement-spectrum",
+        "gfmd-arrival-cities",
+    }
     harbourton = [row for row in rows if row["city_id"] == "harbourton"]
     assert len(harbourton) == 3  # one row per city and framework
     for row in rows:
@@ -131,18 +159,34 @@ def test_jobs_two_gives_the_same_output_in_the_same_order() -> None:
     ("name", "expected"),
     [
         ("malformed.toml", "malformed.toml:5: invalid TOML"),
-        ("wrong-type.toml", "wrong-type.toml:6: city.population: expected a whole number, got str 'many'"),
-        ("unknown-criterion.toml", "unknown-criterion.toml:17: evidence[1].criterion: unknown criterion '99.9'"),
-        ("rating-outside-scale.toml", "rating-outside-scale.toml:13: evidence[0].rating: rating 'excellent' is not a level of scale 'in-place'; expected one of"),
-        ("missing-key.toml", "missing-key.toml:3: city.name: required key is missing; expected a string"),
+        (
+            "wrong-type.toml",
+            "wrong-type.toml:6: city.population: expected a whole number, got str 'many'",
+        ),
+        (
+            "unknown-criterion.toml",
+            "unknown-criterion.toml:17: evidence[1].criterion: unknown criterion '99.9'",
+        ),
+        (
+            "rating-outside-scale.toml",
+            "rating-outside-scale.toml:13: evidence[0].rating: rating 'excellent' is not a level of scale 'in-place'; expected one of",
+        ),
+        (
+            "missing-key.toml",
+            "missing-key.toml:3: city.name: required key is missing; expected a string",
+        ),
         ("empty.toml", "empty.toml:1: the file is empty, expected a TOML document"),
         ("not-utf8.toml", "not-utf8.toml:5: invalid UTF-8"),
         ("no-profiles", "no-profiles: no profiles (*.toml files) in this directory"),
     ],
 )
-def test_a_bad_input_gives_one_clear_line_and_the_good_ones_are_scored(name: str, expected: str, tmp_path: Path) -> None:
+def test_a_bad_input_gives_one_clear_line_and_the_good_ones_are_scored(
+    name: str, expected: str, tmp_path: Path
+) -> None:
     out = tmp_path / "out.csv"
-    result = cli("score", GOOD, BAD / name, EXAMPLES / "eurocities", "--format", "csv", "--output", out)
+    result = cli(
+        "score", GOOD, BAD / name, EXAMPLES / "eurocities", "--format", "csv", "--output", out
+    )
     assert result.returncode == 1
     assert expected in result.stderr
     assert "Traceback" not in result.stderr
@@ -157,7 +201,15 @@ def test_validate_reports_every_problem() -> None:
     result = cli("validate", GOOD, BAD, BAD / "no-profiles")
     assert result.returncode == 1
     assert f"{GOOD}: ok" in result.stdout
-    for name in ("malformed", "wrong-type", "unknown-criterion", "rating-outside-scale", "missing-key", "empty", "not-utf8"):
+    for name in (
+        "malformed",
+        "wrong-type",
+        "unknown-criterion",
+        "rating-outside-scale",
+        "missing-key",
+        "empty",
+        "not-utf8",
+    ):
         assert f"{name}.toml" in result.stderr
     assert "no profiles" in result.stderr
     assert cli("validate", EXAMPLES).returncode == 0
@@ -166,7 +218,9 @@ def test_validate_reports_every_problem() -> None:
 def test_fail_fast_stops_and_keeps_the_old_output(tmp_path: Path) -> None:
     out = tmp_path / "scores.csv"
     out.write_text("previous results\n", encoding="utf-8")
-    result = cli("score", BAD / "empty.toml", GOOD, "--format", "csv", "--output", out, "--fail-fast")
+    result = cli(
+        "score", BAD / "empty.toml", GOOD, "--format", "csv", "--output", out, "--fail-fast"
+    )
     assert result.returncode == 1
     assert out.read_text(encoding="utf-8") == "previous results\n"
     assert "--fail-fast" in result.stderr
@@ -175,7 +229,16 @@ def test_fail_fast_stops_and_keeps_the_old_output(tmp_path: Path) -> None:
 
 def test_init_writes_a_template_that_validates_once_filled(tmp_path: Path) -> None:
     template = tmp_path / "city.toml"
-    result = cli("init", "--framework", "eurocities", template, "--city-id", "newtown", "--city-name", "Newtown")
+    result = cli(
+        "init",
+        "--framework",
+        "eurocities",
+        template,
+        "--city-id",
+        "newtown",
+        "--city-name",
+        "Newtown",
+    )
     assert result.returncode == 0, result.stderr
     text = template.read_text(encoding="utf-8")
     import integration_index as ii
@@ -184,7 +247,10 @@ def test_init_writes_a_template_that_validates_once_filled(tmp_path: Path) -> No
     for leaf in framework.leaves:
         assert f'# criterion = "{leaf.id}"' in text
     assert cli("validate", template).returncode == 0  # valid as written
-    filled = text.replace('# [[evidence]]\n# criterion = "01.1"\n# rating = "not-in-place"\n# source = "document"', '[[evidence]]\ncriterion = "01.1"\nrating = "largely"\nsource = "document"')
+    filled = text.replace(
+        '# [[evidence]]\n# criterion = "01.1"\n# rating = "not-in-place"\n# source = "document"',
+        '[[evidence]]\ncriterion = "01.1"\nrating = "largely"\nsource = "document"',
+    )
     filled = filled.replace('# city-resources = ""', 'city-resources = "low"')
     assert filled != text
     template.write_text(filled, encoding="utf-8")
@@ -194,7 +260,12 @@ def test_init_writes_a_template_that_validates_once_filled(tmp_path: Path) -> No
 
 def test_init_for_several_frameworks(tmp_path: Path) -> None:
     template = tmp_path / "all.toml"
-    assert cli("init", "--framework", "eurocities", "--framework", "gfmd-arrival-cities", template).returncode == 0
+    assert (
+        cli(
+            "init", "--framework", "eurocities", "--framework", "gfmd-arrival-cities", template
+        ).returncode
+        == 0
+    )
     assert cli("validate", template).returncode == 0
 
 

@@ -65,15 +65,13 @@ def test_the_guide_python_blocks_run_in_order(
     namespace: dict[str, object] = {"__name__": "writing_a_plugin"}
     for number, block in enumerate(python_blocks(GUIDE.read_text(encoding="utf-8")), start=1):
         code = compile(block, f"{GUIDE.name} python block {number}", "exec")
+        failure = None
         try:
             exec(code, namespace)
-        except BaseException as exc:  # report any failure, assertion or exit, by block number
-            if isinstance(exc, KeyboardInterrupt):
-                raise
-            pytest.fail(
-                f"python block {number} of {GUIDE.name} failed:\n{traceback.format_exc()}",
-                pytrace=False,
-            )
+        except (Exception, SystemExit):  # report any failure, assertion or exit, by block number
+            failure = traceback.format_exc()
+        if failure is not None:
+            pytest.fail(f"python block {number} of {GUIDE.name} failed:\n{failure}", pytrace=False)
     # The guide cleans up what it registers in-process.
     assert "two-questions" not in {info.name for info in ii.list_plugins()}
     assert "demo-two-questions" not in {framework.id for framework in ii.list_frameworks()}

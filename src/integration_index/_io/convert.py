@@ -183,6 +183,7 @@ class StructureError(ValueError):
         super().__init__("; ".join(p.format() for p in problems))
 
 
+_FIELD_MESSAGE = re.compile(r"^([a-z_]+)(?: '[^']*'| [-0-9.e]+)? must ")
 _SUBSCRIPT = re.compile(r"\[(['\"])(.*?)\1\]")
 
 
@@ -234,5 +235,9 @@ def problems_from(exc: BaseException) -> list[Problem]:
         message, _, path = line.rpartition(" @ ")
         path = _SUBSCRIPT.sub(lambda m: "." + m.group(2), path)
         path = path.removeprefix("$").removeprefix(".")
+        # attrs validators run on the whole object; their messages start with the field's name.
+        field = _FIELD_MESSAGE.match(message)
+        if field:
+            path = f"{path}.{field.group(1)}" if path else field.group(1)
         problems.append(Problem(message or line, path))
     return problems
