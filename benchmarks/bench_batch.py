@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import datetime
+import functools
 import io
 import json
 import os
@@ -249,19 +250,71 @@ def ensure_profiles(workdir: Path, n: int, seed: int) -> Path:
 
 
 @dataclass
+class Sample:
+    """One timed run.
+
+    Attributes:
+        seconds: Wall-clock time.
+        cpu_seconds: CPU time of this process and the children it waited for during the run.
+        others: Share of the machine's CPU time that other processes used during the run (0-1);
+            a busy machine makes wall-clock rates, and above all the two-job rate, lower.
+        max_rss_kb: Peak RSS of the child, for CLI runs.
+        stderr: What the child wrote to stderr, for CLI runs.
+    """
+
+    seconds: float
+    cpu_seconds: float
+    others: float
+    max_rss_kb: int | None = None
+    stderr: str = ""
+
+
+def _busy_seconds() -> float | None:
+    """CPU seconds the whole machine has been busy (Linux /proc/stat), or None."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stream:
+            fields = [int(value) for value in stream.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def _own_cpu() -> float:
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+def measure(run: Callable[[], Any]) -> tuple[Sample, Any]:
+    """Time *run*; return the sample and what *run* returned."""
+    busy, cpu = _busy_seconds(), _own_cpu()
+    started = time.perf_counter()
+    value = run()
+    elapsed = time.perf_counter() - started
+    own = _own_cpu() - cpu
+    busy_after = _busy_seconds()
+    others = 0.0
+    if busy is not None and busy_after is not None and elapsed > 0:
+        others = max(0.0, (busy_after - busy - own) / (elapsed * (os.cpu_count() or 1)))
+    return Sample(elapsed, own, min(1.0, others)), value
+
+
+def best(repeat: int, run: Callable[[], Sample]) -> Sample:
+    """The fastest of *repeat* runs (the least disturbed by other processes)."""
+    return min((run() for _ in range(max(1, repeat))), key=lambda sample: sample.seconds)
+
+
+@dataclass
 class Row:
     """One line of the results table."""
 
     name: str
     files: int
-    seconds: float
-    note: str = ""
-    cpu_seconds: float | None = None
-    max_rss_mb: float | None = None
+    sample: Sample
 
     @property
     def rate(self) -> float:
-        return self.files / self.seconds if self.seconds > 0 else float("inf")
+        return self.files / self.sample.seconds if self.sample.seconds > 0 else float("inf")
 
 
 @dataclass
@@ -277,29 +330,22 @@ class Results:
     ratios: dict[str, float] = field(default_factory=dict)
 
 
-def _best(repeat: int, run: Callable[[], float]) -> float:
-    return min(run() for _ in range(max(1, repeat)))
+def time_parse(paths: Sequence[str], loads: Callable[[str], dict[str, Any]]) -> Sample:
+    """Read, decode and parse every file."""
 
-
-def time_parse(paths: Sequence[str], loads: Callable[[str], dict[str, Any]], repeat: int) -> float:
-    """Seconds to read, decode and parse every file (best of *repeat*)."""
-
-    def run() -> float:
-        started = time.perf_counter()
+    def run() -> None:
         for path in paths:
             with open(path, "rb") as stream:
                 loads(stream.read().decode("utf-8"))
-        return time.perf_counter() - started
 
-    return _best(repeat, run)
+    return measure(run)[0]
 
 
-def time_score_many(paths: Sequence[str], repeat: int, jobs: int = 1) -> float:
-    """Seconds for in-process ``score_many(paths, render=render_csv)`` (best of *repeat*)."""
+def time_score_many(paths: Sequence[str], jobs: int = 1) -> Sample:
+    """In-process ``score_many(paths, jobs=jobs, render=render_csv)``, outputs kept in memory."""
     get_host().registry()
 
-    def run() -> float:
-        started = time.perf_counter()
+    def run() -> int:
         sink = io.StringIO()
         failed = 0
         for result in score_many(paths, jobs=jobs, render=render_csv):
@@ -307,12 +353,12 @@ def time_score_many(paths: Sequence[str], repeat: int, jobs: int = 1) -> float:
                 sink.write(result.output or "")
             else:
                 failed += 1
-        elapsed = time.perf_counter() - started
-        if failed:
-            raise SystemExit(f"score_many: {failed} profile(s) failed")
-        return elapsed
+        return failed
 
-    return _best(repeat, run)
+    sample, failed = measure(run)
+    if failed:
+        raise SystemExit(f"score_many: {failed} profile(s) failed")
+    return sample
 
 
 def _cli_command() -> list[str]:
@@ -323,48 +369,46 @@ def _cli_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "integration_index"]
 
 
-@dataclass
-class ChildRun:
-    """One CLI run, measured from the outside."""
-
-    seconds: float
-    cpu_seconds: float
-    max_rss_kb: int
-    stderr: str
-
-
-def run_cli(arguments: Sequence[str], workdir: Path) -> ChildRun:
+def run_cli(arguments: Sequence[str], workdir: Path) -> Sample:
     """Run ``integration-index ARGUMENTS``; wall time, CPU time and peak RSS of that one child.
 
     ``os.wait4`` reports the usage of this child alone (with the workers it waited for), unlike
     ``getrusage(RUSAGE_CHILDREN)``, whose ``ru_maxrss`` is the maximum over every child so far.
     """
     with tempfile.TemporaryFile(mode="w+", dir=workdir) as errors:
-        started = time.perf_counter()
-        process = subprocess.Popen(
-            [*_cli_command(), *arguments], stdout=subprocess.DEVNULL, stderr=errors
-        )
-        _, status, usage = os.wait4(process.pid, 0)
-        elapsed = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
+
+        def run() -> tuple[int, Any]:
+            process = subprocess.Popen(
+                [*_cli_command(), *arguments], stdout=subprocess.DEVNULL, stderr=errors
+            )
+            _, status, usage = os.wait4(process.pid, 0)
+            process.returncode = os.waitstatus_to_exitcode(status)
+            return process.returncode, usage
+
+        sample, (returncode, usage) = measure(run)
         errors.seek(0)
-        stderr = errors.read()
-    if process.returncode != 0:
-        raise SystemExit(f"integration-index {' '.join(arguments)} failed:\n{stderr[-2000:]}")
-    return ChildRun(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, stderr)
+        sample.stderr = errors.read()
+    if returncode != 0:
+        raise SystemExit(
+            f"integration-index {' '.join(arguments)} failed:\n{sample.stderr[-2000:]}"
+        )
+    sample.cpu_seconds = usage.ru_utime + usage.ru_stime
+    sample.max_rss_kb = usage.ru_maxrss
+    return sample
 
 
-def cli_score(directory: Path, jobs: int, workdir: Path, expected: int) -> ChildRun:
+def cli_score(directory: Path, jobs: int, workdir: Path, expected: int) -> Sample:
+    """``integration-index score DIRECTORY --format csv --output OUT --jobs JOBS``, checked."""
     output = workdir / f"out-jobs{jobs}.csv"
     arguments = ["score", str(directory), "--format", "csv", "--output", str(output)]
-    run = run_cli([*arguments, "--jobs", str(jobs)], workdir)
-    if f"scored {expected} profile(s); 0 failed" not in run.stderr:
-        raise SystemExit(f"unexpected summary: {run.stderr.strip()[-500:]}")
+    sample = run_cli([*arguments, "--jobs", str(jobs)], workdir)
+    if f"scored {expected} profile(s); 0 failed" not in sample.stderr:
+        raise SystemExit(f"unexpected summary: {sample.stderr.strip()[-500:]}")
     with output.open(encoding="utf-8") as stream:
         lines = sum(1 for _ in stream)
     if lines != expected + 1:
         raise SystemExit(f"{output}: {lines} lines, expected {expected + 1}")
-    return run
+    return sample
 
 
 def stage_times(paths: Sequence[str]) -> dict[str, float]:
@@ -465,6 +509,7 @@ def machine() -> dict[str, Any]:
         "tomli": getattr(tomli, "__version__", "?"),
         "tomli_compiled": not str(getattr(tomli, "__file__", "")).endswith(".py"),
         "integration_index": version(),
+        "loadavg_at_start": os.getloadavg() if hasattr(os, "getloadavg") else None,
     }
 
 
@@ -475,13 +520,18 @@ def _verdict(value: float, target: float, at_least: bool) -> str:
 
 def print_table(results: Results) -> None:
     print(f"\n{results.n} profiles, {results.mean_file_bytes / 1024:.1f} KiB each on average")
-    print(f"{'measurement':<46} {'files/s':>9} {'wall s':>8} {'cpu s':>7} {'max RSS MB':>10}")
+    header = (
+        f"{'measurement':<46} {'files/s':>8} {'wall s':>7} {'cpu s':>7} {'others':>6} {'RSS MB':>6}"
+    )
+    print(header)
     for row in results.rows:
-        cpu = f"{row.cpu_seconds:.2f}" if row.cpu_seconds is not None else ""
-        rss = f"{row.max_rss_mb:.0f}" if row.max_rss_mb is not None else ""
-        print(f"{row.name:<46} {row.rate:>9.0f} {row.seconds:>8.2f} {cpu:>7} {rss:>10}")
-        if row.note:
-            print(f"    {row.note}")
+        sample = row.sample
+        rss = f"{sample.max_rss_kb / 1024:.0f}" if sample.max_rss_kb is not None else ""
+        print(
+            f"{row.name:<46} {row.rate:>8.0f} {sample.seconds:>7.2f} {sample.cpu_seconds:>7.2f}"
+            f" {sample.others:>6.0%} {rss:>6}"
+        )
+    print("(others: CPU share used by other processes during the run; RSS: peak of the child)")
 
 
 def _parse_sizes(text: str) -> list[int]:
@@ -525,45 +575,44 @@ def main(argv: Iterable[str] | None = None) -> int:
     results = Results(machine(), n, mean_bytes)
     print(json.dumps(results.machine), file=sys.stderr)
 
-    time_parse(paths, tomli.loads, 1)  # warm the page cache
-    parse_tomli = time_parse(paths, tomli.loads, args.repeat)
-    parse_tomllib = time_parse(paths, tomllib.loads, args.repeat)
-    results.rows.append(Row("(a) parse only: read + tomli.loads", n, parse_tomli))
-    results.rows.append(Row("(b) parse only: read + tomllib.loads (stdlib)", n, parse_tomllib))
-
-    startup = min(
-        (run_cli(["score", paths[0], "--format", "csv"], workdir) for _ in range(args.repeat)),
-        key=lambda run: run.seconds,
-    )
-    cli_runs: dict[int, ChildRun] = {}
-    for jobs in (1, 2):
-        cli_runs[jobs] = min(
-            (cli_score(directory, jobs, workdir, n) for _ in range(args.repeat)),
-            key=lambda run: run.seconds,
-        )
-        run = cli_runs[jobs]
-        results.rows.append(
-            Row(
-                f"({'c' if jobs == 1 else 'd'}) CLI score --format csv --jobs {jobs}",
-                n,
-                run.seconds,
-                cpu_seconds=run.cpu_seconds,
-                max_rss_mb=run.max_rss_kb / 1024,
-            )
-        )
-    in_process = time_score_many(paths, args.repeat)
-    results.rows.append(Row("(c') score_many(render=render_csv), in process", n, in_process))
-    in_process_2 = time_score_many(paths, args.repeat, jobs=2)
-    results.rows.append(Row("(d') score_many(jobs=2), in process", n, in_process_2))
-    results.rows.append(
+    time_parse(paths, tomli.loads)  # warm the page cache
+    repeat = args.repeat
+    rows = results.rows
+    rows.append(
         Row(
-            "CLI start-up: score of 1 file",
-            1,
-            startup.seconds,
-            cpu_seconds=startup.cpu_seconds,
-            max_rss_mb=startup.max_rss_kb / 1024,
+            "(a) parse only: read + tomli.loads",
+            n,
+            best(repeat, lambda: time_parse(paths, tomli.loads)),
         )
     )
+    rows.append(
+        Row(
+            "(b) parse only: read + tomllib.loads (stdlib)",
+            n,
+            best(repeat, lambda: time_parse(paths, tomllib.loads)),
+        )
+    )
+    for jobs in (1, 2):
+        label = f"({'c' if jobs == 1 else 'd'}) CLI score --format csv --jobs {jobs}"
+        rows.append(
+            Row(label, n, best(repeat, functools.partial(cli_score, directory, jobs, workdir, n)))
+        )
+    rows.append(
+        Row(
+            "(c') score_many(render=render_csv), in process",
+            n,
+            best(repeat, lambda: time_score_many(paths)),
+        )
+    )
+    rows.append(
+        Row(
+            "(d') score_many(jobs=2, ...), in process",
+            n,
+            best(repeat, lambda: time_score_many(paths, 2)),
+        )
+    )
+    startup = best(repeat, lambda: run_cli(["score", paths[0], "--format", "csv"], workdir))
+    rows.append(Row("CLI start-up: score of 1 file", 1, startup))
 
     stages = stage_times(paths)
     results.stages = stages
@@ -582,7 +631,7 @@ def main(argv: Iterable[str] | None = None) -> int:
         "two_jobs_vs_one_job": rates["(d) "] / rates["(c) "],
         "in_process_vs_parse_only": rates["(c')"] / rates["(a) "],
         "in_process_two_jobs_vs_one": rates["(d')"] / rates["(c')"],
-        "cli_startup_share_of_1_job_run": startup.seconds / cli_runs[1].seconds,
+        "cli_startup_share_of_1_job_run": startup.seconds / rows[2].sample.seconds,
     }
     print("\nratios:")
     print(
@@ -602,10 +651,11 @@ def main(argv: Iterable[str] | None = None) -> int:
         for size in rss_sizes:
             rss_directory = ensure_profiles(workdir, size, args.seed)
             run = cli_score(rss_directory, 1, workdir, size)
+            assert run.max_rss_kb is not None
             results.rss[size] = run.max_rss_kb / 1024
             print(
                 f"  N={size:>7}: {run.max_rss_kb / 1024:7.1f} MB"
-                f"  ({run.seconds:.1f} s, {size / run.seconds:.0f} files/s)"
+                f"  ({run.seconds:.1f} s, {size / run.seconds:.0f} files/s, others {run.others:.0%})"
             )
         if len(rss_sizes) >= 2:
             low, high = min(rss_sizes), max(rss_sizes)
@@ -630,6 +680,7 @@ def main(argv: Iterable[str] | None = None) -> int:
         data = asdict(results)
         for row, raw in zip(results.rows, data["rows"], strict=True):
             raw["files_per_second"] = row.rate
+            raw["sample"].pop("stderr")
         args.json.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     return 0
 
