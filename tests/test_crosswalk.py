@@ -122,7 +122,7 @@ def test_related_follows_every_link_both_ways(links: tuple[Link, ...]) -> None:
 
 
 def test_relation_is_symmetric_over_every_criterion() -> None:
-    """If A relates to B then B relates to A (broader and narrower inverted), for every criterion."""
+    """If A relates to B then B relates to A (broader/narrower inverted), for every criterion."""
     seen = 0
     for framework_id in FRAMEWORKS:
         for criterion_id in ii.get_framework(framework_id).nodes:

@@ -16,10 +16,10 @@ Sources (``INTEGRATION_INDEX_SEEDS``, default ``/work/shared/seeds``):
 
 The source files are PDF-to-text extractions. Before comparing, both the source and the encoded
 text go through the same normalisation (:func:`canon`): runs of whitespace become one space
-(lines joined, page breaks and blank lines removed), a hyphen that ends a line is joined to the next
-line (kept, or dropped when it is a syllable hyphen), so is a slash that ends a line, footnote and endnote markers glued to words
-(``diverses.1``, ``migratoirexxxvi``, ``¹``) are removed, and lines holding nothing but a URL (page
-furniture of the GFMD paper) are ignored.
+(lines joined, page breaks and blank lines removed); a hyphen that ends a line is joined to the next
+line (kept, or dropped when it is a syllable hyphen), and so is a slash that ends a line; footnote
+and endnote markers glued to words (``diverses.1``, ``migratoirexxxvi``, ``¹``) are removed; lines
+holding nothing but a URL (page furniture of the GFMD paper) are ignored.
 """
 
 from __future__ import annotations
@@ -60,8 +60,8 @@ _LINE_END_SLASH = re.compile(r"(?<=[^\W\d_])/[ \t]*\n\s*")
 # A footnote number glued after a full stop: "diverses.1 Comme", "entreprises.2".
 _ARABIC_NOTE = re.compile(r"(?<=\.)\d(?=\s|$)")
 # An endnote marker (lowercase roman numeral) glued to a word, a full stop or a bracket:
-# "migratoirexxxvi qui", "conséquence.xx À", "dynamizers)xliii.". Applied to both sides, so a word that itself ends in i/v/x/l loses those
-# letters on both sides alike.
+# "migratoirexxxvi qui", "conséquence.xx À", "dynamizers)xliii.". Applied to both sides, so a word
+# that itself ends in i/v/x/l loses those letters on both sides alike.
 _ROMAN_NOTE = re.compile(r"(?<=[^\W\d_]|[.)])[ivxl]+(?=[\s.,;:]|$)")
 _URL_LINE = re.compile(r"^[ \t]*https?://\S+[ \t]*$", re.MULTILINE)
 _SPACE = re.compile(r"\s+")
@@ -594,12 +594,15 @@ def test_engagement_scale_levels_match_source_table(engagement: Framework) -> No
         assert level.label.en and level.description is not None and level.description.en
 
 
+STAKEHOLDER_TABLE_INTRO = (
+    "Le tableau ci-dessous dresse une liste non exhaustive d’acteurs et de domaines de "
+    "collaboration possibles :"
+)
+
+
 def stakeholder_table() -> str:
-    return gfmd_source().section(
-        "Le tableau ci-dessous dresse une liste non exhaustive d’acteurs et de domaines de "
-        "collaboration possibles :",
-        "*Adapté de Ma Boîte à outils",
-    )
+    """The stakeholder table, with the sentence that introduces it, normalised."""
+    return gfmd_source().section(STAKEHOLDER_TABLE_INTRO, "*Adapté de Ma Boîte à outils")
 
 
 def test_engagement_stakeholders_are_the_table_rows_in_order(engagement: Framework) -> None:
@@ -608,11 +611,10 @@ def test_engagement_stakeholders_are_the_table_rows_in_order(engagement: Framewo
     assert len(stakeholders) == 6
     assert {s.kind for s in stakeholders} == {"stakeholder"}
     table = stakeholder_table()
-    intro = "Le tableau ci-dessous dresse une liste non exhaustive d’acteurs et de domaines de collaboration possibles :"
     source = gfmd_source()
     rows = " ".join(f"{fr(s.title)} {fr(s.statement)}" for s in stakeholders)
     # The six rows, in order, are the whole table: nothing missing, nothing added.
-    assert table == source.norm(f"{intro} {rows}")
+    assert table == source.norm(f"{STAKEHOLDER_TABLE_INTRO} {rows}")
     assert [s.title.en for s in stakeholders] == [
         "Private sector",
         "Universities",

@@ -29,6 +29,10 @@ __all__ = [
 
 AggregationFunction = Callable[[Sequence[float | None], Sequence[float], Criterion], float | None]
 
+# Values within this of the threshold count as reaching it, so float rounding (a geometric mean
+# of 0.5 computed as 0.49999999999999994) never decides a gate.
+_GATE_TOLERANCE = 1e-9
+
 #: The value a child must reach to count as met under the gate rule, unless the node says.
 DEFAULT_GATE_THRESHOLD = 0.5
 
@@ -105,7 +109,7 @@ def gate(values: Sequence[float | None], weights: Sequence[float], node: Criteri
     threshold = node.gate_threshold if node.gate_threshold is not None else DEFAULT_GATE_THRESHOLD
     reached = 0
     for value in values:
-        if value is None or value < threshold:
+        if value is None or value < threshold - _GATE_TOLERANCE:
             break
         reached += 1
     return reached / len(values)
