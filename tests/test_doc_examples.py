@@ -19,7 +19,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = sorted((ROOT / "docs").rglob("*.md"))
-BLOCK = re.compile(r"```console\n\$ (?P<command>integration-index[^\n]*)\n(?P<output>.*?)```", re.DOTALL)
+BLOCK = re.compile(
+    r"```console\n\$ (?P<command>integration-index[^\n]*)\n(?P<output>.*?)```", re.DOTALL
+)
 
 
 def run(command: str) -> str:
@@ -28,7 +30,12 @@ def run(command: str) -> str:
     env = {**os.environ, "CI": "true"}
     env.pop("INTEGRATION_INDEX_BLOCK_PLUGINS", None)
     result = subprocess.run(
-        [sys.executable, "-m", "integration_index", *args[1:]], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120
+        [sys.executable, "-m", "integration_index", *args[1:]],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
     )
     return result.stdout
 
@@ -45,15 +52,24 @@ def examples() -> list[tuple[Path, str, str]]:
     return found
 
 
-@pytest.mark.parametrize(("doc", "command", "expected"), examples(), ids=lambda value: str(value)[-60:])
+@pytest.mark.parametrize(
+    ("doc", "command", "expected"), examples(), ids=lambda value: str(value)[-60:]
+)
 def test_console_example_output_is_current(doc: Path, command: str, expected: str) -> None:
-    assert normalise(run(command)) == normalise(expected), f"{doc.name}: `{command}` prints something else; run python tests/test_doc_examples.py --update"
+    assert normalise(run(command)) == normalise(expected), (
+        f"{doc.name}: `{command}` prints something else; run python tests/test_doc_examples.py --update"
+    )
 
 
 def update() -> None:
     for doc in DOCS:
         text = doc.read_text(encoding="utf-8")
-        new = BLOCK.sub(lambda m: f"```console\n$ {m.group('command')}\n{normalise(run(m.group('command')))}\n```", text)
+        new = BLOCK.sub(
+            lambda m: (
+                f"```console\n$ {m.group('command')}\n{normalise(run(m.group('command')))}\n```"
+            ),
+            text,
+        )
         if new != text:
             doc.write_text(new, encoding="utf-8")
             print(f"updated {doc.relative_to(ROOT)}")

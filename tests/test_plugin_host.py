@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 
 import integration_index as ii
-from integration_index._plugins import host as host_module
 from integration_index._plugins.host import PluginHost
 from integration_index.exceptions import PluginError
 
@@ -131,10 +130,9 @@ def test_entry_points_load_lazily_once_and_broken_ones_are_isolated(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     good = types.ModuleType("fake_good_plugin")
-    good.integration_index_register_frameworks = (
-        ScalesAndFrameworks().integration_index_register_frameworks
-    )  # type: ignore[attr-defined]
-    good.integration_index_register_scales = ScalesAndFrameworks().integration_index_register_scales  # type: ignore[attr-defined]
+    plugin = ScalesAndFrameworks()
+    for hook in ("integration_index_register_frameworks", "integration_index_register_scales"):
+        setattr(good, hook, getattr(plugin, hook))
     monkeypatch.setitem(sys.modules, "fake_good_plugin", good)
     points = [
         importlib.metadata.EntryPoint("good", "fake_good_plugin", "integration_index"),
@@ -149,7 +147,7 @@ def test_entry_points_load_lazily_once_and_broken_ones_are_isolated(
         calls.append(group)
         return points
 
-    monkeypatch.setattr(host_module.importlib.metadata, "entry_points", entry_points)
+    monkeypatch.setattr(importlib.metadata, "entry_points", entry_points)
     monkeypatch.setenv("INTEGRATION_INDEX_BLOCK_PLUGINS", "blocked-one, other")
     host = PluginHost()
     assert calls == []  # nothing is loaded before it is needed

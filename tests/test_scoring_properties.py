@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import math
 
 import attrs
@@ -9,8 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import integration_index as ii
-from integration_index._model.framework import Criterion, Framework, ModifierRule, Text
+from integration_index._model.framework import Criterion, Framework, ModifierRule
 from integration_index._model.profile import CityProfile, Evidence
+from integration_index._model.text import Text
 from integration_index._scoring.aggregations import builtin_aggregations
 from integration_index._scoring.engine import score_profile
 from integration_index.testing import frameworks, profiles
@@ -29,7 +31,7 @@ def all_results(card: ii.ScoreCard) -> list[ii.NodeResult]:
 
 
 @st.composite
-def framework_and_profile(draw: st.DrawFn, **kwargs: object) -> tuple[Framework, CityProfile]:
+def framework_and_profile(draw: st.DrawFn, /, **kwargs: object) -> tuple[Framework, CityProfile]:
     framework = draw(frameworks(**kwargs))  # type: ignore[arg-type]
     return framework, draw(profiles(framework))
 
@@ -75,9 +77,7 @@ def test_uniform_ratings_give_the_extremes(framework: Framework, pick: str) -> N
         assert result.raw.score == expected
 
 
-def ii_date() -> object:
-    import datetime
-
+def ii_date() -> datetime.date:
     return datetime.date(2024, 1, 1)
 
 
