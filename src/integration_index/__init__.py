@@ -7,6 +7,16 @@ plugin hooks and ``integration_index.testing`` for plugin authors' test helpers.
 
 from __future__ import annotations
 
+from integration_index._agreement import Agreement, krippendorff_alpha
+from integration_index._analysis.compare import Ranking, RankingRow
+from integration_index._analysis.peer_review import (
+    FactorReview,
+    LoggedRating,
+    PeerReview,
+    QuestionReview,
+)
+from integration_index._analysis.plan import DevelopmentPlan, Objective, PlanAction
+from integration_index._analysis.progress import NodeProgress, ProgressReport
 from integration_index._api import (
     check_profile,
     dumps_profile,
@@ -53,6 +63,18 @@ from integration_index._model.scorecard import (
     ScoreCard,
 )
 from integration_index._model.text import Text
+from integration_index._modes import (
+    DEFAULT_POPULATION_BANDS,
+    development_plan,
+    peer_review,
+    peer_review_markdown,
+    plan_markdown,
+    profile_markdown,
+    progress_markdown,
+    rank_cities,
+    ranking_markdown,
+    track_progress,
+)
 from integration_index._plugins.host import PluginInfo
 from integration_index._reports.sections import ReportSection
 from integration_index._scoring.aggregations import Aggregation
@@ -62,6 +84,7 @@ __version__ = version()
 
 __all__ = [
     "Aggregation",
+    "Agreement",
     "AppliedModifier",
     "Assessment",
     "City",
@@ -72,18 +95,30 @@ __all__ = [
     "ContextualFactor",
     "Criterion",
     "Crosswalk",
+    "DEFAULT_POPULATION_BANDS",
+    "DevelopmentPlan",
     "Evidence",
     "Exclusion",
+    "FactorReview",
     "Framework",
     "Goalposts",
     "Level",
     "Link",
+    "LoggedRating",
     "ModifierRule",
+    "NodeProgress",
     "NodeResult",
     "NodeScore",
+    "Objective",
+    "PeerReview",
+    "PlanAction",
     "PluginInfo",
     "Practice",
     "PracticeCategory",
+    "ProgressReport",
+    "QuestionReview",
+    "Ranking",
+    "RankingRow",
     "Relation",
     "ReportSection",
     "Scale",
@@ -95,15 +130,24 @@ __all__ = [
     "TextBlock",
     "__version__",
     "check_profile",
+    "development_plan",
     "dumps_profile",
     "expand_inputs",
     "get_framework",
     "hookimpl",
+    "krippendorff_alpha",
     "list_frameworks",
     "list_plugins",
     "load_framework",
     "load_profile",
     "loads_profile",
+    "peer_review",
+    "peer_review_markdown",
+    "plan_markdown",
+    "profile_markdown",
+    "progress_markdown",
+    "rank_cities",
+    "ranking_markdown",
     "register_plugin",
     "related",
     "score",
@@ -112,6 +156,7 @@ __all__ = [
     "scorecard_from_json",
     "scorecard_to_dict",
     "scorecard_to_json",
+    "track_progress",
     "unregister_plugin",
     "version",
 ]

@@ -27,10 +27,10 @@ from typing import Final, Literal
 import attrs
 
 __all__ = [
-    "REASON_NO_VARIATION",
-    "REASON_TOO_LITTLE_DATA",
     "Agreement",
     "Metric",
+    "REASON_NO_VARIATION",
+    "REASON_TOO_LITTLE_DATA",
     "krippendorff_alpha",
     "ordinal_agreement",
 ]

@@ -76,12 +76,15 @@ def expand_inputs(inputs: Iterable[str | os.PathLike[str]], suffix: str = ".toml
 
 
 def _score_one(
-    item: str | CityProfile,
+    item: str | CityProfile | ProfileError,
     label: str,
     frameworks: tuple[str, ...] | None,
     keep_profile: bool,
     render: Renderer | None,
 ) -> ScoreResult:
+    if isinstance(item, ProfileError):
+        result = ScoreResult(label, error=item)
+        return attrs.evolve(result, output=render(result)) if render else result
     registry = get_host().registry()
     text: str | None = None
     path = label if isinstance(item, str) else None
@@ -114,7 +117,7 @@ def _score_one(
 
 
 def _score_chunk(
-    chunk: Sequence[tuple[str | CityProfile, str]],
+    chunk: Sequence[tuple[str | CityProfile | ProfileError, str]],
     frameworks: tuple[str, ...] | None,
     keep_profile: bool,
     render: Renderer | None,
@@ -124,18 +127,27 @@ def _score_chunk(
 
 def _labelled(
     items: Iterable[str | os.PathLike[str] | CityProfile],
-) -> Iterator[tuple[str | CityProfile, str]]:
+) -> Iterator[tuple[str | CityProfile | ProfileError, str]]:
+    """Label each input; expand directories and globs (an empty one becomes an error input)."""
     for index, item in enumerate(items):
         if isinstance(item, CityProfile):
             yield item, f"<profile {index}>"
+            continue
+        text = os.fspath(item)
+        if Path(text).is_dir() or (_GLOB_CHARS & set(text) and not Path(text).exists()):
+            try:
+                for path in expand_inputs([text]):
+                    yield path, path
+            except ProfileError as exc:
+                yield exc, text
         else:
-            yield os.fspath(item), os.fspath(item)
+            yield text, text
 
 
 def _chunks(
-    items: Iterator[tuple[str | CityProfile, str]], size: int
-) -> Iterator[list[tuple[str | CityProfile, str]]]:
-    chunk: list[tuple[str | CityProfile, str]] = []
+    items: Iterator[tuple[str | CityProfile | ProfileError, str]], size: int
+) -> Iterator[list[tuple[str | CityProfile | ProfileError, str]]]:
+    chunk: list[tuple[str | CityProfile | ProfileError, str]] = []
     for item in items:
         chunk.append(item)
         if len(chunk) == size:
@@ -161,7 +173,8 @@ def score_many(
     """Score many profiles, yielding one :class:`ScoreResult` per input, in input order.
 
     Args:
-        profiles_or_paths: Profile objects or paths of profile files (consumed lazily).
+        profiles_or_paths: Profile objects, paths of profile files, directories (searched
+            recursively for ``*.toml``) or globs, consumed lazily; a single one is accepted too.
         frameworks: Framework ids to score each profile against; None means the frameworks each
             profile names. A profile that does not assess a requested framework gets an error.
         jobs: Worker processes; 1 scores in this process. Results are identical whatever *jobs*.
@@ -173,6 +186,8 @@ def score_many(
     A bad input never stops the others: its result carries the error. Memory stays flat: at
     most a few chunks per worker are in flight.
     """
+    if isinstance(profiles_or_paths, str | os.PathLike | CityProfile):
+        profiles_or_paths = [profiles_or_paths]  # one input, not an iterable of characters
     wanted = tuple(frameworks) if frameworks is not None else None
     labelled = _labelled(profiles_or_paths)
     if jobs <= 1:

@@ -15,11 +15,11 @@ from integration_index._model.text import Text
 
 __all__ = [
     "AGGREGATIONS",
-    "EVIDENCE_RULES",
     "CompetenceExclusion",
     "Condition",
     "ContextualFactor",
     "Criterion",
+    "EVIDENCE_RULES",
     "Framework",
     "Goalposts",
     "Level",

@@ -12,13 +12,13 @@ import attrs
 
 __all__ = [
     "ASSESSMENT_MODES",
-    "EFFORTS",
-    "SOURCE_KINDS",
     "Assessment",
     "City",
     "CityProfile",
+    "EFFORTS",
     "Evidence",
     "Exclusion",
+    "SOURCE_KINDS",
 ]
 
 #: How an assessment was made.

@@ -17,9 +17,9 @@ import attrs
 from integration_index._model.framework import Criterion
 
 __all__ = [
-    "DEFAULT_GATE_THRESHOLD",
     "Aggregation",
     "AggregationFunction",
+    "DEFAULT_GATE_THRESHOLD",
     "builtin_aggregations",
     "gate",
     "geometric_mean",
