@@ -170,3 +170,17 @@ def test_compare_ranks_within_population_bands() -> None:
     assert population_band(120_000, [100_000, 250_000]) == "100,000-249,999"
     assert population_band(900_000, [100_000, 250_000]) == "250,000+"
     assert ranking.to_csv().splitlines()[0].startswith("city_id,")
+
+
+def test_public_mode_functions_render_markdown() -> None:
+    profile = ii.load_profile(EURO / "rivermouth-2024.toml")
+    card = ii.score(profile, "eurocities")
+    plan = ii.development_plan(card, profile)
+    assert ii.plan_markdown(plan, card, profile).startswith("# Development plan: Rivermouth")
+    earlier = ii.score(ii.load_profile(EURO / "rivermouth-2022.toml"), "eurocities")
+    assert "## What moved" in ii.progress_markdown(ii.track_progress([earlier, card]))
+    reviewed = ii.load_profile(EURO / "ostavia-peer-review-2023.toml")
+    assert "Evidence log" in ii.peer_review_markdown(ii.peer_review(reviewed), reviewed)
+    entries = [(p, ii.score(p, "eurocities")) for p in (profile, reviewed)]
+    assert "peer group" in ii.ranking_markdown(ii.rank_cities(entries))
+    assert "Key factors in place" in ii.profile_markdown(profile)
