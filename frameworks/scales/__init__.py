@@ -1,0 +1,1 @@
+"""Shared rating scales (data only)."""
