@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.metadata
 import json
 from collections.abc import Sequence
@@ -42,8 +43,9 @@ __all__ = [
 ]
 
 
+@functools.cache
 def version() -> str:
-    """The installed integration-index version."""
+    """The installed integration-index version (read once from the package metadata)."""
     try:
         return importlib.metadata.version("integration-index")
     except importlib.metadata.PackageNotFoundError:  # pragma: no cover - running from a bare tree

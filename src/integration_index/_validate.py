@@ -10,6 +10,8 @@ from integration_index.exceptions import Problem
 
 __all__ = ["check_profile"]
 
+_MISSING: object = object()
+
 
 def _choices(ids: list[str], limit: int = 8) -> str:
     shown = ", ".join(repr(i) for i in ids[:limit])
@@ -63,7 +65,15 @@ def check_profile(
             return None
         return resolved.get(item_framework)
 
+    single = resolved.get(named[0]) if len(named) == 1 else None
     for index, item in enumerate(profile.evidence):
+        if single is not None and (item.framework is None or item.framework == single.id):
+            # The common case, checked without building anything.
+            levels = single.rating_levels.get(item.criterion, _MISSING)
+            if levels is None and isinstance(item.rating, float):
+                continue
+            if levels is not None and levels is not _MISSING and item.rating in levels:  # type: ignore[operator]
+                continue
         where = f"evidence[{index}]"
         framework = framework_for(item.framework, where)
         if framework is None:

@@ -531,6 +531,15 @@ class Framework:
         return tuple(node for node in self.nodes.values() if node.is_leaf)
 
     @functools.cached_property
+    def rating_levels(self) -> Mapping[str, Mapping[str, float] | None]:
+        """Each rated leaf's level values by level id (None for a quantitative leaf)."""
+        levels: dict[str, Mapping[str, float] | None] = {}
+        for leaf in self.leaves:
+            scale = self.scale_of(leaf)
+            levels[leaf.id] = scale.values if scale is not None else None
+        return levels
+
+    @functools.cached_property
     def scales_by_id(self) -> Mapping[str, Scale]:
         """The framework's scales by id."""
         return {scale.id: scale for scale in self.scales}

@@ -1,17 +1,22 @@
 """The scoring engine: a pure, deterministic function of (profile, framework).
 
-See docs/scoring.md for the contract this module implements.
+See docs/scoring.md for the contract this module implements. A framework is compiled once into a
+flat plan (nodes in depth-first order, with index arrays) so that scoring a profile is a couple of
+passes over lists: batches score thousands of profiles against the same framework.
 """
 
 from __future__ import annotations
 
 import math
+import threading
+import weakref
 from collections.abc import Mapping, Sequence
+from typing import Any
 
-from integration_index._model.framework import OVERALL, Criterion, Framework
-from integration_index._model.profile import CityProfile, Evidence
+from integration_index._model.framework import OVERALL, Framework, Goalposts, Scale
+from integration_index._model.profile import CityProfile
 from integration_index._model.scorecard import ContextEntry, NodeResult, NodeScore, ScoreCard
-from integration_index._scoring.aggregations import Aggregation
+from integration_index._scoring.aggregations import Aggregation, weighted_mean
 from integration_index._scoring.modifiers import Effects, resolve_effects
 
 __all__ = ["combine_ratings", "score_profile"]
@@ -19,6 +24,9 @@ __all__ = ["combine_ratings", "score_profile"]
 # Coverage is a ratio of float sums: compare to the threshold with a little slack.
 _COVERAGE_EPSILON = 1e-9
 _NOT_APPLICABLE = NodeScore(None, None, None, 0.0, 0.0, applicable=False)
+# Leaf results repeat across a batch (a question rated "largely" once...): share them, up to this.
+_INTERN_LIMIT = 20_000
+_fsum = math.fsum
 
 
 def combine_ratings(values: Sequence[float], rule: str, dates: Sequence[object] = ()) -> float:
@@ -27,6 +35,8 @@ def combine_ratings(values: Sequence[float], rule: str, dates: Sequence[object] 
     "latest" keeps the items with the latest date (undated items count as oldest) and takes
     their median, so the result never depends on the order of the items.
     """
+    if len(values) == 1:
+        return values[0]
     if rule == "latest" and dates:
         dated = [
             (date, value) for date, value in zip(dates, values, strict=True) if date is not None
@@ -36,7 +46,7 @@ def combine_ratings(values: Sequence[float], rule: str, dates: Sequence[object] 
             values = [value for date, value in dated if date == newest]
         rule = "median"
     if rule == "mean":
-        return math.fsum(values) / len(values)
+        return _fsum(values) / len(values)
     if rule == "min":
         return min(values)
     if rule == "max":
@@ -48,149 +58,252 @@ def combine_ratings(values: Sequence[float], rule: str, dates: Sequence[object] 
     return (ordered[middle - 1] + ordered[middle]) / 2
 
 
-class _Leaf:
-    """A leaf's combined rating."""
+class _Plan:
+    """A framework compiled for scoring. Index 0 is the whole framework; then every node, depth
+    first, so that walking the indexes backwards visits children before their parents."""
 
-    __slots__ = ("count", "level", "spread", "value")
+    def __init__(self, framework: Framework) -> None:
+        nodes = [framework.root, *framework.nodes.values()]
+        self.framework = framework
+        self.ids = [node.id for node in nodes]
+        self.index = {node_id: i for i, node_id in enumerate(self.ids)}
+        self.nodes = nodes
+        self.children = [[self.index[child.id] for child in node.children] for node in nodes]
+        self.weights = [node.weight for node in nodes]
+        self.child_weights = [[self.weights[c] for c in kids] for kids in self.children]
+        self.child_totals = [_fsum(ws) if ws else 0.0 for ws in self.child_weights]
+        self.is_leaf = [bool(i) and node.is_leaf for i, node in enumerate(nodes)]
+        self.leaf_count = sum(self.is_leaf)
+        self.parent: list[int | None] = [None] * len(nodes)
+        self.depth = [0] * len(nodes)
+        for i, kids in enumerate(self.children):
+            for c in kids:
+                self.parent[c] = i
+                self.depth[c] = self.depth[i] + 1
+        settings = framework.settings
+        self.aggregation = [node.aggregation or settings.aggregation for node in nodes]
+        self.rule = [node.evidence_rule or settings.evidence_rule for node in nodes]
+        self.goalposts: list[Goalposts | None] = [node.goalposts for node in nodes]
+        self.scale: list[Scale | None] = [
+            framework.scale_of(node) if self.is_leaf[i] else None for i, node in enumerate(nodes)
+        ]
+        self.level_values = [scale.values if scale is not None else None for scale in self.scale]
+        self.target = [settings.target, *(framework.target_of(node.id) for node in nodes[1:])]
+        self.min_coverage = settings.min_coverage
+        self.internal_reverse = [i for i in range(len(nodes) - 1, -1, -1) if not self.is_leaf[i]]
+        self.descendants: list[list[int]] = [[] for _ in nodes]
+        for i in self.internal_reverse:
+            for c in self.children[i]:
+                self.descendants[i] += [c, *self.descendants[c]]
+        self.nearest: dict[tuple[int, float], str] = {}
+        self.interned: dict[tuple[Any, ...], Any] = {}
+        self.lock = threading.Lock()
 
-    def __init__(self, value: float, count: int, spread: float | None, level: str | None) -> None:
-        self.value = value
-        self.count = count
-        self.spread = spread
-        self.level = level
+    def level_of(self, i: int, value: float) -> str | None:
+        scale = self.scale[i]
+        if scale is None:
+            return None
+        key = (id(scale), value)
+        level = self.nearest.get(key)
+        if level is None:
+            level = self.nearest[key] = scale.nearest(value).id
+        return level
 
 
-class _State:
-    """A node's values in one pass, on [0, 1]."""
+_PLANS: dict[int, tuple[weakref.ref[Framework], _Plan]] = {}
+_PLANS_LOCK = threading.Lock()
 
-    __slots__ = ("count", "coverage", "estimate", "lower", "upper")
 
-    def __init__(
-        self, estimate: float | None, lower: float, upper: float, coverage: float, count: int
-    ) -> None:
-        self.estimate = estimate
-        self.lower = lower
-        self.upper = upper
-        self.coverage = coverage
-        self.count = count
+def _plan(framework: Framework) -> _Plan:
+    entry = _PLANS.get(id(framework))
+    if entry is not None and entry[0]() is framework:
+        return entry[1]
+    with _PLANS_LOCK:
+        plan = _Plan(framework)
+        key = id(framework)
+        plans = _PLANS  # bound now: the module global may be gone when the callback runs at exit
+        plans[key] = (weakref.ref(framework, lambda _: plans.pop(key, None)), plan)
+        return plan
 
 
 class _Pass:
-    """One bottom-up pass over the criteria tree (raw, or adjusted by effects)."""
+    """One bottom-up pass over the plan (raw, or adjusted by effects), as parallel lists."""
+
+    __slots__ = ("applicable", "count", "coverage", "estimate", "lower", "share", "upper")
 
     def __init__(
         self,
-        framework: Framework,
-        ratings: Mapping[str, list[Evidence]],
+        plan: _Plan,
+        leaves: Mapping[int, tuple[float, int]],
         aggregations: Mapping[str, Aggregation],
         effects: Effects | None,
     ) -> None:
-        self.framework = framework
-        self.ratings = ratings
-        self.aggregations = aggregations
-        self.effects = effects
-        self.leaves: dict[str, _Leaf] = {}
-        self.states: dict[str, _State | None] = {}
-        self.weights: dict[str, float] = {}
-        self.root_state: _State | None = None
-
-    def leaf(self, node: Criterion) -> _Leaf | None:
-        items = self.ratings.get(node.id)
-        if not items:
-            return None
-        framework = self.framework
-        goalposts = node.goalposts
-        if goalposts is not None:
-            target = self.effects.targets.get(node.id) if self.effects else None
-            values = [goalposts.normalise(float(item.rating), target) for item in items]
-            scale = None
-        else:
-            scale = framework.scale_of(node)
-            assert scale is not None
-            level_values = scale.values
-            values = [level_values[item.rating] for item in items]  # type: ignore[index]
-        rule = node.evidence_rule or framework.settings.evidence_rule
-        value = combine_ratings(
-            values, rule, [item.date for item in items] if rule == "latest" else ()
-        )
-        spread = (max(values) - min(values)) * 100.0 if len(values) > 1 else None
-        level = scale.nearest(value).id if scale is not None else None
-        return _Leaf(value, len(values), spread, level)
-
-    def visit(self, node: Criterion) -> _State | None:
-        """Compute a node's state; None when it is not applicable."""
-        effects = self.effects
-        if effects is not None and node.id in effects.not_applicable:
-            self.states[node.id] = None
-            return None
-        state: _State | None
-        if node.is_leaf:
-            leaf = self.leaf(node)
-            if leaf is None:
-                state = _State(None, 0.0, 1.0, 0.0, 0)
-            else:
-                self.leaves[node.id] = leaf
-                state = _State(leaf.value, leaf.value, leaf.value, 1.0, leaf.count)
-        else:
-            state = self.aggregate(node, node.children)
-        self.states[node.id] = state
-        return state
-
-    def aggregate(self, node: Criterion, children: Sequence[Criterion]) -> _State | None:
-        factors = self.effects.weight_factors if self.effects is not None else {}
-        states: list[_State] = []
-        weights: list[float] = []
-        ids: list[str] = []
-        for child in children:
-            state = self.visit(child)
-            if state is None:
+        size = len(plan.ids)
+        estimate: list[float | None] = [None] * size
+        lower = [0.0] * size
+        upper = [1.0] * size
+        coverage = [0.0] * size
+        count = [0] * size
+        share = [0.0] * size
+        applicable = [True] * size
+        for i, (value, n) in leaves.items():
+            estimate[i] = lower[i] = upper[i] = value
+            coverage[i] = 1.0
+            count[i] = n
+        left_out = False
+        factors: dict[int, float] = {}
+        if effects is not None:
+            for criterion_id in effects.not_applicable:
+                i = plan.index[criterion_id]
+                left_out = True
+                applicable[i] = False
+                for d in plan.descendants[i]:  # a node left out takes its subtree with it
+                    applicable[d] = False
+            factors = {plan.index[c]: f for c, f in effects.weight_factors.items()}
+        children, nodes = plan.children, plan.nodes
+        for i in plan.internal_reverse:
+            if not applicable[i]:
                 continue
-            states.append(state)
-            weights.append(child.weight * factors.get(child.id, 1.0))
-            ids.append(child.id)
-        if not states:
-            return None
-        total = math.fsum(weights)
-        for child_id, weight in zip(ids, weights, strict=True):
-            self.weights[child_id] = weight / total
-        name = node.aggregation or self.framework.settings.aggregation
-        function = self.aggregations[name].function
-        estimate = function([state.estimate for state in states], weights, node)
-        lower = function([state.lower for state in states], weights, node)
-        upper = function([state.upper for state in states], weights, node)
-        assert lower is not None and upper is not None
-        if estimate is not None:
-            # Guard the bounds against the last bit of floating-point rounding.
-            lower = min(lower, estimate)
-            upper = max(upper, estimate)
-        coverage = math.fsum(w * s.coverage for w, s in zip(weights, states, strict=True)) / total
-        return _State(estimate, lower, upper, min(1.0, coverage), sum(s.count for s in states))
+            kids = children[i]
+            if left_out or factors:
+                kids = [c for c in kids if applicable[c]]
+                if not kids:
+                    applicable[i] = False
+                    continue
+                weights = [plan.weights[c] * factors.get(c, 1.0) for c in kids]
+                total = _fsum(weights)
+            else:
+                weights, total = plan.child_weights[i], plan.child_totals[i]
+            for c, w in zip(kids, weights, strict=True):
+                share[c] = w / total
+            function = aggregations[plan.aggregation[i]].function
+            if function is weighted_mean:  # the default, fused into one loop over the children
+                assessed_weights = []
+                products = []
+                lows = []
+                highs = []
+                covered = []
+                for c, w in zip(kids, weights, strict=True):
+                    e = estimate[c]
+                    if e is not None:
+                        assessed_weights.append(w)
+                        products.append(w * e)
+                    lows.append(w * lower[c])
+                    highs.append(w * upper[c])
+                    covered.append(w * coverage[c])
+                est = _fsum(products) / _fsum(assessed_weights) if products else None
+                low = _fsum(lows) / total
+                high = _fsum(highs) / total
+            else:
+                node = nodes[i]
+                est = function([estimate[c] for c in kids], weights, node)
+                low_value = function([lower[c] for c in kids], weights, node)
+                high_value = function([upper[c] for c in kids], weights, node)
+                assert low_value is not None
+                assert high_value is not None
+                low, high = low_value, high_value
+                covered = [w * coverage[c] for c, w in zip(kids, weights, strict=True)]
+            if est is not None:
+                # Guard the bounds against the last bit of floating-point rounding.
+                low = min(low, est)
+                high = max(high, est)
+            estimate[i], lower[i], upper[i] = est, low, high
+            coverage[i] = min(1.0, _fsum(covered) / total)
+            count[i] = sum([count[c] for c in kids])
+        share[0] = 1.0
+        self.estimate, self.lower, self.upper, self.coverage = estimate, lower, upper, coverage
+        self.count, self.share, self.applicable = count, share, applicable
 
-    def run(self) -> _Pass:
-        root = self.framework.root
-        self.root_state = self.aggregate(root, root.children)
-        return self
+    def scores(self, plan: _Plan) -> list[NodeScore]:
+        """Every node's NodeScore (leaves' shared with earlier profiles when equal)."""
+        interned = plan.interned
+        if len(interned) >= _INTERN_LIMIT:
+            interned.clear()
+        min_coverage = plan.min_coverage - _COVERAGE_EPSILON
+        is_leaf = plan.is_leaf
+        scores: list[NodeScore] = []
+        append = scores.append
+        for i, (estimate, lower, upper, coverage, share, applicable) in enumerate(
+            zip(
+                self.estimate,
+                self.lower,
+                self.upper,
+                self.coverage,
+                self.share,
+                self.applicable,
+                strict=True,
+            )
+        ):
+            if not applicable:
+                append(_NOT_APPLICABLE)
+                continue
+            if estimate is not None and (coverage <= 0.0 or coverage < min_coverage):
+                estimate = None
+            if is_leaf[i]:
+                key = (estimate, lower, upper, coverage, share)
+                found = interned.get(key)
+                if found is None:
+                    found = interned[key] = NodeScore(
+                        None if estimate is None else estimate * 100.0,
+                        lower * 100.0,
+                        upper * 100.0,
+                        coverage,
+                        share,
+                    )
+                append(found)
+            else:
+                append(
+                    NodeScore(
+                        None if estimate is None else estimate * 100.0,
+                        lower * 100.0,
+                        upper * 100.0,
+                        coverage,
+                        share,
+                    )
+                )
+        return scores
 
-    def node_score(self, node_id: str) -> NodeScore:
-        state = self.states.get(node_id) if node_id != OVERALL else self.root_state
-        if state is None:
-            return _NOT_APPLICABLE
-        return self.to_score(state, self.weights.get(node_id, 1.0))
 
-    def to_score(self, state: _State, weight: float) -> NodeScore:
-        estimate = state.estimate
-        shown = (
-            estimate is not None
-            and state.coverage > 0.0
-            and state.coverage + _COVERAGE_EPSILON >= self.framework.settings.min_coverage
+def _leaf_values(
+    plan: _Plan, profile: CityProfile, framework_id: str
+) -> tuple[dict[int, list[float]], dict[int, list[Any]]]:
+    """Each rated leaf's values: level values on a scale, measured values for goalposts."""
+    values: dict[int, list[float]] = {}
+    dates: dict[int, list[Any]] = {}
+    single = (
+        len(profile.assessment.frameworks) == 1 and profile.assessment.frameworks[0] == framework_id
+    )
+    for item in profile.evidence:
+        if not single and (item.framework or profile.framework_of(item)) != framework_id:
+            continue
+        if item.framework is not None and item.framework != framework_id:
+            continue
+        i = plan.index[item.criterion]
+        level_values = plan.level_values[i]
+        value = level_values[item.rating] if level_values is not None else float(item.rating)  # type: ignore[index]
+        values.setdefault(i, []).append(value)
+        if plan.rule[i] == "latest":
+            dates.setdefault(i, []).append(item.date)
+    return values, dates
+
+
+def _combine_leaves(
+    plan: _Plan,
+    values: Mapping[int, list[float]],
+    dates: Mapping[int, list[Any]],
+    targets: Mapping[int, float],
+) -> dict[int, tuple[float, int, float | None]]:
+    """Each rated leaf's combined value, evidence count and spread (on 0-100)."""
+    combined: dict[int, tuple[float, int, float | None]] = {}
+    for i, raw in values.items():
+        goalposts = plan.goalposts[i]
+        normalised = (
+            [goalposts.normalise(x, targets.get(i)) for x in raw] if goalposts is not None else raw
         )
-        return NodeScore(
-            score=estimate * 100.0 if shown and estimate is not None else None,
-            lower=state.lower * 100.0,
-            upper=state.upper * 100.0,
-            coverage=state.coverage,
-            weight=weight,
-        )
+        value = combine_ratings(normalised, plan.rule[i], dates.get(i, ()))
+        spread = (max(normalised) - min(normalised)) * 100.0 if len(normalised) > 1 else None
+        combined[i] = (value, len(normalised), spread)
+    return combined
 
 
 def score_profile(
@@ -205,49 +318,85 @@ def score_profile(
     The profile must already have been checked against the framework (every evidence item rates
     an existing leaf with a valid rating); :func:`integration_index.score` does that.
     """
-    ratings: dict[str, list[Evidence]] = {}
-    for item in profile.evidence_for(framework.id):
-        ratings.setdefault(item.criterion, []).append(item)
+    plan = _plan(framework)
+    values, dates = _leaf_values(plan, profile, framework.id)
     effects = resolve_effects(profile, framework)
-
-    raw = _Pass(framework, ratings, aggregations, None).run()
-    adjusted = raw if effects.empty else _Pass(framework, ratings, aggregations, effects).run()
-
-    parents = framework.parents
-    results: list[NodeResult] = []
-    depth: dict[str | None, int] = {None: 0}
-    for node_id, node in framework.nodes.items():
-        parent = parents[node_id]
-        node_depth = depth[parent] + 1
-        depth[node_id] = node_depth
-        leaf = adjusted.leaves.get(node_id) or raw.leaves.get(node_id)
-        raw_state = raw.states.get(node_id)
-        results.append(
-            NodeResult(
-                id=node_id,
-                parent=parent if parent is not None else OVERALL,
-                depth=node_depth,
-                kind=node.kind,
-                raw=raw.node_score(node_id),
-                adjusted=adjusted.node_score(node_id),
-                value=leaf.value if leaf is not None else None,
-                level=leaf.level if leaf is not None else None,
-                evidence_count=raw_state.count if raw_state is not None else 0,
-                spread=leaf.spread if leaf is not None else None,
-                target=effects.targets.get(node_id, framework.target_of(node_id))
-                if node.goalposts is None
-                else framework.target_of(node_id),
-            )
+    raw_leaves = _combine_leaves(plan, values, dates, {})
+    raw = _Pass(plan, {i: (v, n) for i, (v, n, _) in raw_leaves.items()}, aggregations, None)
+    if effects.empty:
+        adjusted, adjusted_leaves = raw, raw_leaves
+    else:
+        targets = {plan.index[c]: t for c, t in effects.targets.items()}
+        quantitative_targets = {i: t for i, t in targets.items() if plan.goalposts[i] is not None}
+        adjusted_leaves = (
+            _combine_leaves(plan, values, dates, quantitative_targets)
+            if quantitative_targets
+            else raw_leaves
         )
+        adjusted = _Pass(
+            plan, {i: (v, n) for i, (v, n, _) in adjusted_leaves.items()}, aggregations, effects
+        )
+
+    target_effects = effects.targets
+    raw_scores = raw.scores(plan)
+    adjusted_scores = raw_scores if adjusted is raw else adjusted.scores(plan)
+    interned = plan.interned
+    results: list[NodeResult] = []
+    append = results.append
+    ids, parents, depths, nodes, counts = plan.ids, plan.parent, plan.depth, plan.nodes, raw.count
+    for i in range(1, len(ids)):
+        target = plan.target[i]
+        if target_effects and plan.goalposts[i] is None:
+            target = target_effects.get(ids[i], target)
+        raw_score, adjusted_score = raw_scores[i], adjusted_scores[i]
+        if plan.is_leaf[i]:
+            leaf = adjusted_leaves.get(i)
+            value, spread = (leaf[0], leaf[2]) if leaf is not None else (None, None)
+            key = (i, id(raw_score), id(adjusted_score), value, counts[i], spread, target)
+            found = interned.get(key)
+            if found is None:
+                level = plan.level_of(i, value) if value is not None else None
+                parent = parents[i]
+                found = interned[key] = NodeResult(
+                    ids[i],
+                    ids[parent] if parent is not None else None,
+                    depths[i],
+                    nodes[i].kind,
+                    raw_score,
+                    adjusted_score,
+                    value,
+                    level,
+                    counts[i],
+                    spread,
+                    target,
+                )
+            append(found)
+        else:
+            parent = parents[i]
+            append(
+                NodeResult(
+                    ids[i],
+                    ids[parent] if parent is not None else None,
+                    depths[i],
+                    nodes[i].kind,
+                    raw_score,
+                    adjusted_score,
+                    None,
+                    None,
+                    counts[i],
+                    None,
+                    target,
+                )
+            )
     overall = NodeResult(
         id=OVERALL,
         parent=None,
         depth=0,
         kind="framework",
-        raw=raw.node_score(OVERALL),
-        adjusted=adjusted.node_score(OVERALL),
-        evidence_count=raw.root_state.count if raw.root_state is not None else 0,
-        target=framework.settings.target,
+        raw=raw_scores[0],
+        adjusted=adjusted_scores[0],
+        evidence_count=raw.count[0],
+        target=plan.target[0],
     )
     context = profile.context.get(framework.id, {})
     entries = tuple(
@@ -265,21 +414,20 @@ def score_profile(
         nodes=tuple(results),
         modifiers=effects.applied,
         context=entries,
-        warnings=_warnings(framework, overall, raw),
+        warnings=_warnings(plan, overall, len(raw_leaves)),
         engine_version=engine_version,
     )
 
 
-def _warnings(framework: Framework, overall: NodeResult, raw: _Pass) -> tuple[str, ...]:
+def _warnings(plan: _Plan, overall: NodeResult, rated: int) -> tuple[str, ...]:
     warnings: list[str] = []
-    leaves = framework.leaves
-    unrated = sum(1 for leaf in leaves if leaf.id not in raw.leaves)
+    unrated = plan.leaf_count - rated
     if unrated:
-        warnings.append(f"{unrated} of {len(leaves)} rated criteria have no evidence")
+        warnings.append(f"{unrated} of {plan.leaf_count} rated criteria have no evidence")
     adjusted = overall.adjusted
     if adjusted.applicable and adjusted.score is None:
         warnings.append(
             f"overall coverage {adjusted.coverage:.0%} is below the framework's threshold "
-            f"{framework.settings.min_coverage:.0%}: no overall score"
+            f"{plan.min_coverage:.0%}: no overall score"
         )
     return tuple(warnings)
