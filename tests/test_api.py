@@ -146,6 +146,7 @@ def test_exclusion_applies_the_not_applicable_modifier() -> None:
     profile = ii.load_profile(EXAMPLES / "eurocities" / "rivermouth-2024.toml")
     card = ii.score(profile, "eurocities")
     assert not card.node("07").adjusted.applicable
+    assert not card.node("07.1").adjusted.applicable  # the whole subtree is left out
     assert card.node("07").raw.applicable
     assert [m.criteria for m in card.modifiers] == [("07",)]
     assert card.modifiers[0].origin == "profile"
