@@ -29,12 +29,14 @@ import argparse
 import cProfile
 import datetime
 import functools
+import hashlib
 import io
 import json
 import os
 import pstats
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -337,6 +339,7 @@ class Row:
     name: str
     files: int
     sample: Sample
+    spread: float = 0.0
 
     @property
     def rate(self) -> float:
@@ -395,6 +398,16 @@ def _cli_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "integration_index"]
 
 
+@dataclass
+class ChildEnv:
+    """The environment of the CLI children (None: this process's own)."""
+
+    env: dict[str, str] | None = None
+
+
+CHILD_ENV = ChildEnv()
+
+
 def run_cli(arguments: Sequence[str], workdir: Path) -> Sample:
     """Run ``integration-index ARGUMENTS``; wall time, CPU time and peak RSS of that one child.
 
@@ -405,7 +418,10 @@ def run_cli(arguments: Sequence[str], workdir: Path) -> Sample:
 
         def run() -> tuple[int, Any]:
             process = subprocess.Popen(
-                [*_cli_command(), *arguments], stdout=subprocess.DEVNULL, stderr=errors
+                [*_cli_command(), *arguments],
+                stdout=subprocess.DEVNULL,
+                stderr=errors,
+                env=CHILD_ENV.env,
             )
             _, status, usage = os.wait4(process.pid, 0)
             process.returncode = os.waitstatus_to_exitcode(status)
@@ -437,8 +453,19 @@ def cli_score(directory: Path, jobs: int, workdir: Path, expected: int) -> Sampl
     return sample
 
 
-def stage_times(paths: Sequence[str]) -> dict[str, float]:
-    """Seconds per stage of the one-job pipeline, summed over *paths* (no profiler)."""
+def stage_times(paths: Sequence[str], repeat: int = 1) -> dict[str, float]:
+    """Seconds per stage of the one-job pipeline, summed over *paths* (no profiler).
+
+    Each stage keeps its lowest total over *repeat* passes.
+    """
+    best_totals: dict[str, float] = {}
+    for _ in range(max(1, repeat)):
+        for name, seconds in _stage_pass(paths).items():
+            best_totals[name] = min(seconds, best_totals.get(name, seconds))
+    return best_totals
+
+
+def _stage_pass(paths: Sequence[str]) -> dict[str, float]:
     registry = get_host().registry()
     framework = registry.frameworks[FRAMEWORK_ID]
     totals = dict.fromkeys(
@@ -482,7 +509,7 @@ _PROFILED = (
     ("integration_index/_io/profiles.py", "profile_from_data", "profile_from_data (cattrs)"),
     ("integration_index/_api.py", "score_checked", "score_checked"),
     ("integration_index/_validate.py", "check_profile", "check_profile"),
-    ("integration_index/_api.py", "version", "version() (importlib.metadata)"),
+    ("integration_index/_api.py", "version", "version()"),
     ("integration_index/_scoring/engine.py", "score_profile", "score_profile"),
     ("integration_index/_io/outputs.py", "render_csv", "render_csv"),
     ("integration_index/_io/toml.py", "locate", "toml.locate"),
@@ -536,7 +563,20 @@ def machine() -> dict[str, Any]:
         "tomli_compiled": not str(getattr(tomli, "__file__", "")).endswith(".py"),
         "integration_index": version(),
         "loadavg_at_start": os.getloadavg() if hasattr(os, "getloadavg") else None,
+        "source_sha256": _source_fingerprint(),
     }
+
+
+def _source_fingerprint() -> str:
+    """A short hash of the installed integration_index sources (they change between runs)."""
+    import integration_index
+
+    digest = hashlib.sha256()
+    root = Path(integration_index.__file__).parent
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def _verdict(value: float, target: float, at_least: bool) -> str:
@@ -555,9 +595,12 @@ def print_table(results: Results) -> None:
         rss = f"{sample.max_rss_kb / 1024:.0f}" if sample.max_rss_kb is not None else ""
         print(
             f"{row.name:<46} {row.rate:>8.0f} {sample.seconds:>7.2f} {sample.cpu_seconds:>7.2f}"
-            f" {sample.others:>6.0%} {rss:>6}"
+            f" {sample.others:>6.0%} {row.spread:>6.0%} {rss:>6}"
         )
-    print("(others: CPU share used by other processes during the run; RSS: peak of the child)")
+    print(
+        "(best of the rounds; others: CPU share other processes used during that run; spread: how\n"
+        " much slower the slowest round was; RSS: peak of the child process)"
+    )
 
 
 def _parse_sizes(text: str) -> list[int]:
@@ -590,6 +633,12 @@ def main(argv: Iterable[str] | None = None) -> int:
     )
     parser.add_argument("--max-tries", type=int, default=20, help="runs at most, with --quiet")
     parser.add_argument(
+        "--pycache",
+        action="store_true",
+        help="let the CLI children cache bytecode under WORKDIR/pycache (as an installed package "
+        "would), even when PYTHONDONTWRITEBYTECODE is set",
+    )
+    parser.add_argument(
         "--profile", action="store_true", help="also cProfile the in-process one-job pipeline"
     )
     parser.add_argument("--profile-n", type=int, default=2000, help="files to profile (2000)")
@@ -602,6 +651,18 @@ def main(argv: Iterable[str] | None = None) -> int:
     )
     workdir: Path = args.workdir
     QUIET.threshold, QUIET.max_tries = args.quiet, args.max_tries
+    if args.pycache:
+        # Let the children cache bytecode (as an installed package does) even where the
+        # environment says PYTHONDONTWRITEBYTECODE, so start-up does not recompile the sources.
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env["PYTHONPYCACHEPREFIX"] = str(workdir / "pycache")
+        CHILD_ENV.env = env
+    elif os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        print(
+            "note: PYTHONDONTWRITEBYTECODE is set: each CLI run compiles the project's modules "
+            "again (about 0.1 s); --pycache avoids it",
+            file=sys.stderr,
+        )
     workdir.mkdir(parents=True, exist_ok=True)
 
     directory = ensure_profiles(workdir, n, args.seed)
@@ -611,45 +672,46 @@ def main(argv: Iterable[str] | None = None) -> int:
     print(json.dumps(results.machine), file=sys.stderr)
 
     time_parse(paths, tomli.loads)  # warm the page cache
+    time_score_many(paths)  # warm up: plans, converters, caches
     repeat = args.repeat
-    rows = results.rows
-    rows.append(
-        Row(
-            "(a) parse only: read + tomli.loads",
-            n,
-            best(repeat, lambda: time_parse(paths, tomli.loads)),
-        )
-    )
-    rows.append(
-        Row(
+    measurements: list[tuple[str, int, Callable[[], Sample]]] = [
+        ("(a) parse only: read + tomli.loads", n, lambda: time_parse(paths, tomli.loads)),
+        (
             "(b) parse only: read + tomllib.loads (stdlib)",
             n,
-            best(repeat, lambda: time_parse(paths, tomllib.loads)),
-        )
-    )
-    for jobs in (1, 2):
-        label = f"({'c' if jobs == 1 else 'd'}) CLI score --format csv --jobs {jobs}"
-        rows.append(
-            Row(label, n, best(repeat, functools.partial(cli_score, directory, jobs, workdir, n)))
-        )
-    rows.append(
-        Row(
-            "(c') score_many(render=render_csv), in process",
-            n,
-            best(repeat, lambda: time_score_many(paths)),
-        )
-    )
-    rows.append(
-        Row(
-            "(d') score_many(jobs=2, ...), in process",
-            n,
-            best(repeat, lambda: time_score_many(paths, 2)),
-        )
-    )
-    startup = best(repeat, lambda: run_cli(["score", paths[0], "--format", "csv"], workdir))
-    rows.append(Row("CLI start-up: score of 1 file", 1, startup))
+            lambda: time_parse(paths, tomllib.loads),
+        ),
+        *(
+            (
+                f"({'c' if jobs == 1 else 'd'}) CLI score --format csv --jobs {jobs}",
+                n,
+                functools.partial(cli_score, directory, jobs, workdir, n),
+            )
+            for jobs in (1, 2)
+        ),
+        ("(c') score_many(render=render_csv), in process", n, lambda: time_score_many(paths)),
+        ("(d') score_many(jobs=2, ...), in process", n, lambda: time_score_many(paths, 2)),
+        (
+            "CLI start-up: score of 1 file",
+            1,
+            lambda: run_cli(["score", paths[0], "--format", "csv"], workdir),
+        ),
+    ]
+    # Rounds interleave the measurements, so that a slow spell of the machine hits them all
+    # alike; each row keeps its fastest round, and the paired ratios are taken round by round.
+    rounds: list[list[Sample]] = []
+    for number in range(max(1, repeat)):
+        print(f"round {number + 1}/{repeat}", file=sys.stderr)
+        rounds.append([best(1, run) for _, _, run in measurements])
+    rows = results.rows
+    for index, (name, files, _) in enumerate(measurements):
+        samples = [samples_of_round[index] for samples_of_round in rounds]
+        fastest = min(samples, key=lambda sample: sample.seconds)
+        slowest = max(sample.seconds for sample in samples)
+        rows.append(Row(name, files, fastest, spread=slowest / fastest.seconds - 1.0))
+    startup = rows[-1].sample
 
-    stages = stage_times(paths)
+    stages = stage_times(paths, repeat)
     results.stages = stages
     stage_total = sum(stages.values())
     print_table(results)
@@ -667,6 +729,13 @@ def main(argv: Iterable[str] | None = None) -> int:
         "in_process_vs_parse_only": rates["(c')"] / rates["(a) "],
         "in_process_two_jobs_vs_one": rates["(d')"] / rates["(c')"],
         "cli_startup_share_of_1_job_run": startup.seconds / rows[2].sample.seconds,
+        # The same ratios round by round (each pair measured minutes apart at most), median.
+        "paired_median_pipeline_1_job_vs_parse_only": statistics.median(
+            r[0].seconds / r[2].seconds for r in rounds
+        ),
+        "paired_median_two_jobs_vs_one_job": statistics.median(
+            r[2].seconds / r[3].seconds for r in rounds
+        ),
     }
     print("\nratios:")
     print(
@@ -676,6 +745,11 @@ def main(argv: Iterable[str] | None = None) -> int:
     print(
         f"  CLI 2 jobs / 1 job:                {ratios['two_jobs_vs_one_job']:.2f}x  "
         + _verdict(ratios["two_jobs_vs_one_job"], TARGET_TWO_JOBS_VS_ONE, True)
+    )
+    print(
+        f"  paired by round (median):          1 job / parse "
+        f"{ratios['paired_median_pipeline_1_job_vs_parse_only']:.2f}x, 2 jobs / 1 job "
+        f"{ratios['paired_median_two_jobs_vs_one_job']:.2f}x"
     )
     print(f"  in-process score_many / parse:     {ratios['in_process_vs_parse_only']:.2f}x")
     print(f"  in-process 2 jobs / 1 job:         {ratios['in_process_two_jobs_vs_one']:.2f}x")
