@@ -587,7 +587,8 @@ def _verdict(value: float, target: float, at_least: bool) -> str:
 def print_table(results: Results) -> None:
     print(f"\n{results.n} profiles, {results.mean_file_bytes / 1024:.1f} KiB each on average")
     header = (
-        f"{'measurement':<46} {'files/s':>8} {'wall s':>7} {'cpu s':>7} {'others':>6} {'RSS MB':>6}"
+        f"{'measurement':<46} {'files/s':>8} {'wall s':>7} {'cpu s':>7} {'others':>6}"
+        f" {'spread':>6} {'RSS MB':>6}"
     )
     print(header)
     for row in results.rows:
@@ -623,7 +624,9 @@ def main(argv: Iterable[str] | None = None) -> int:
     )
     parser.add_argument("--quick", action="store_true", help="N=500, RSS at 1000 and 5000")
     parser.add_argument("--seed", type=int, default=20240301, help="generator seed")
-    parser.add_argument("--repeat", type=int, default=3, help="timed repeats, best kept (3)")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="rounds of every measurement; best kept (3)"
+    )
     parser.add_argument(
         "--quiet",
         type=float,
@@ -655,7 +658,7 @@ def main(argv: Iterable[str] | None = None) -> int:
         # Let the children cache bytecode (as an installed package does) even where the
         # environment says PYTHONDONTWRITEBYTECODE, so start-up does not recompile the sources.
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-        env["PYTHONPYCACHEPREFIX"] = str(workdir / "pycache")
+        env["PYTHONPYCACHEPREFIX"] = str((workdir / "pycache").resolve())
         CHILD_ENV.env = env
     elif os.environ.get("PYTHONDONTWRITEBYTECODE"):
         print(
