@@ -81,12 +81,12 @@ from integration_index._scoring.aggregations import Aggregation
 from integration_index.hookspecs import hookimpl
 
 
-
 def __getattr__(name: str) -> str:
     # Read the version from the package metadata on first use, not at import time.
     if name == "__version__":
         return version()
     raise AttributeError(f"module 'integration_index' has no attribute {name!r}")
+
 
 __all__ = [
     "Aggregation",

@@ -167,7 +167,7 @@ def score_checked(
     path: str | None = None,
 ) -> ScoreCard:
     """Check the profile against *framework*, then score it (shared by score and batches)."""
-    from integration_index._io.toml import locate
+    from integration_index._io.toml import locate, with_lines
 
     if framework.id not in profile.assessment.frameworks:
         raise ProfileError(
@@ -181,8 +181,7 @@ def score_checked(
     available[framework.id] = framework
     problems = _check_profile(profile, available)
     if problems:
-        if text is not None:
-            problems = [Problem(p.message, p.key_path, locate(text, p.key_path)) for p in problems]
+        problems = with_lines(problems, text)
         raise ProfileError(problems[0].message, path=path, problems=problems)
     return score_profile(
         profile, framework, get_host().registry().aggregations, engine_version=version()

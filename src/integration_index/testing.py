@@ -20,7 +20,14 @@ from hypothesis import strategies as st
 from integration_index._io.convert import model_converter
 from integration_index._io.profiles import dumps_profile, profile_from_text
 from integration_index._model.framework import Criterion, Framework, Level, Scale, Settings
-from integration_index._model.profile import Assessment, City, CityProfile, Evidence, SourceKind
+from integration_index._model.profile import (
+    SOURCE_KINDS,
+    Assessment,
+    City,
+    CityProfile,
+    Evidence,
+    SourceKind,
+)
 from integration_index._model.text import Text
 from integration_index._scoring.aggregations import builtin_aggregations
 from integration_index._scoring.engine import score_profile
@@ -31,14 +38,7 @@ _IDS = st.from_regex(r"[a-z][a-z0-9]{0,6}", fullmatch=True)
 _TEXTS = st.builds(
     Text, st.text(min_size=1, max_size=20), st.none() | st.text(min_size=1, max_size=20)
 )
-_SOURCES: tuple[SourceKind, ...] = (
-    "document",
-    "interview",
-    "focus-group",
-    "statistics",
-    "observation",
-    "self-assessment",
-)
+_SOURCES: tuple[SourceKind, ...] = SOURCE_KINDS
 
 
 @st.composite

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from integration_index._io.convert import StructureError, structure
-from integration_index._io.toml import locate, parse, read_text
+from integration_index._io.toml import locate, parse, read_text, with_lines
 from integration_index._model.crosswalk import Crosswalk
-from integration_index.exceptions import FrameworkError, Problem
+from integration_index.exceptions import FrameworkError
 
 __all__ = ["load_crosswalk_file"]
 
@@ -24,7 +24,7 @@ def load_crosswalk_file(path: str | Path) -> Crosswalk:
     try:
         return structure(data, Crosswalk)
     except StructureError as exc:
-        problems = [Problem(p.message, p.key_path, locate(text, p.key_path)) for p in exc.problems]
+        problems = with_lines(exc.problems, text)
         raise FrameworkError(problems[0].message, path=name, problems=problems) from None
     except ValueError as exc:
         raise FrameworkError(str(exc), path=name) from None

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from integration_index._io.convert import StructureError, structure
-from integration_index._io.toml import locate, parse, read_text
+from integration_index._io.toml import locate, parse, read_text, with_lines
 from integration_index._model.framework import Framework, Scale
-from integration_index.exceptions import FrameworkError, Problem
+from integration_index.exceptions import FrameworkError
 
 __all__ = ["SCHEMA", "framework_from_data", "load_framework_file", "load_scale_file"]
 
@@ -32,10 +32,7 @@ def _check_schema(data: dict[str, Any], path: str | None, text: str | None) -> N
 
 def _fail(error: StructureError | ValueError, path: str | None, text: str | None) -> FrameworkError:
     if isinstance(error, StructureError):
-        problems = [
-            Problem(p.message, p.key_path, locate(text, p.key_path) if text else None)
-            for p in error.problems
-        ]
+        problems = with_lines(error.problems, text)
         return FrameworkError(problems[0].message, path=path, problems=problems)
     return FrameworkError(str(error), path=path)
 

@@ -6,10 +6,10 @@ from pathlib import Path
 from typing import Any
 
 from integration_index._io.convert import StructureError, model_converter, structure
-from integration_index._io.toml import locate, parse, read_text
+from integration_index._io.toml import locate, parse, read_text, with_lines
 from integration_index._io.toml_writer import dumps
 from integration_index._model.profile import CityProfile
-from integration_index.exceptions import Problem, ProfileError
+from integration_index.exceptions import ProfileError
 
 __all__ = ["SCHEMA", "dumps_profile", "load_profile_file", "profile_from_data", "profile_from_text"]
 
@@ -33,10 +33,7 @@ def profile_from_data(
     try:
         return structure(data, CityProfile)
     except StructureError as exc:
-        problems = [
-            Problem(p.message, p.key_path, locate(text, p.key_path) if text else None)
-            for p in exc.problems
-        ]
+        problems = with_lines(exc.problems, text)
         raise ProfileError(problems[0].message, path=path, problems=problems) from None
     except ValueError as exc:
         raise ProfileError(str(exc), path=path) from None

@@ -14,7 +14,7 @@ try:  # The compiled tomli wheel parses about 3x faster than the stdlib's tomlli
 except ImportError:  # pragma: no cover - tomli is a dependency; tomllib is the fallback
     import tomllib as _toml  # type: ignore[no-redef]
 
-__all__ = ["decode", "locate", "parse", "read_text"]
+__all__ = ["decode", "locate", "parse", "read_text", "with_lines"]
 
 ErrorFactory = Callable[..., IntegrationIndexError]
 _AT_LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -135,6 +135,8 @@ def locate(text: str, key_path: str) -> int | None:
     return None
 
 
-def problem_at(text: str | None, message: str, key_path: str) -> Problem:
-    """A problem with its line looked up in *text* (when there is text)."""
-    return Problem(message, key_path, locate(text, key_path) if text is not None else None)
+def with_lines(problems: list[Problem], text: str | None) -> list[Problem]:
+    """The problems with their lines looked up in *text* (unchanged when there is no text)."""
+    if not text:
+        return problems
+    return [Problem(p.message, p.key_path, locate(text, p.key_path)) for p in problems]

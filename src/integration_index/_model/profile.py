@@ -24,7 +24,7 @@ __all__ = [
 #: How an assessment was made.
 ASSESSMENT_MODES = ("self-assessment", "peer-review", "external")
 #: What a piece of evidence rests on.
-SOURCE_KINDS = (
+SOURCE_KINDS: tuple[SourceKind, ...] = (
     "document",
     "interview",
     "focus-group",

@@ -15,7 +15,7 @@ import os
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 import pluggy
@@ -27,6 +27,8 @@ from integration_index._scoring.aggregations import Aggregation, builtin_aggrega
 from integration_index.exceptions import IntegrationIndexError, PluginError, UnknownFrameworkError
 
 __all__ = ["BLOCK_ENV", "PluginHost", "PluginInfo", "Registry", "get_host"]
+
+T = TypeVar("T")
 
 #: Environment variable: comma-separated plugin names not to load.
 BLOCK_ENV = "INTEGRATION_INDEX_BLOCK_PLUGINS"
@@ -246,76 +248,53 @@ class PluginHost:
 
             return register
 
-        def register_scale(plugin: str) -> Callable[[Scale | str | Path], None]:
-            def register(scale: Scale | str | Path) -> None:
-                if isinstance(scale, str | Path):
-                    try:
-                        scale = load_scale_file(scale)
-                    except IntegrationIndexError as exc:
-                        raise PluginError(f"invalid scale file: {exc}", plugin=plugin) from None
-                if not isinstance(scale, Scale):
-                    raise PluginError(
-                        f"register() expects a Scale or a path, got {type(scale).__name__}",
-                        plugin=plugin,
-                    )
-                if scale.id in registry.scales and registry.scales[scale.id] != scale:
-                    raise PluginError(
-                        f"scale {scale.id!r} is already registered differently", plugin=plugin
-                    )
-                registry.scales[scale.id] = scale
+        def add_scale(plugin: str, scale: Scale) -> None:
+            if scale.id in registry.scales and registry.scales[scale.id] != scale:
+                raise PluginError(
+                    f"scale {scale.id!r} is already registered differently", plugin=plugin
+                )
+            registry.scales[scale.id] = scale
 
-            return register
-
-        def register_framework(plugin: str) -> Callable[[Framework | str | Path], None]:
-            def register(framework: Framework | str | Path) -> None:
-                if isinstance(framework, str | Path):
-                    try:
-                        framework = load_framework_file(framework, registry.scales.get)
-                    except IntegrationIndexError as exc:
-                        raise PluginError(f"invalid framework file: {exc}", plugin=plugin) from None
-                if not isinstance(framework, Framework):
-                    raise PluginError(
-                        f"register() expects a Framework or a path, got {type(framework).__name__}",
-                        plugin=plugin,
-                    )
-                problems = check_aggregations(framework, registry.aggregations)
-                if problems:
-                    raise PluginError(
-                        f"framework {framework.id!r}: " + "; ".join(problems), plugin=plugin
-                    )
-                if framework.id in registry.frameworks:
-                    owner = registry.framework_plugins[framework.id]
-                    raise PluginError(
-                        f"framework {framework.id!r} is already registered by {owner!r}",
-                        plugin=plugin,
-                    )
-                registry.frameworks[framework.id] = framework
-                registry.framework_plugins[framework.id] = plugin
-
-            return register
+        def add_framework(plugin: str, framework: Framework) -> None:
+            problems = check_aggregations(framework, registry.aggregations)
+            if problems:
+                raise PluginError(
+                    f"framework {framework.id!r}: " + "; ".join(problems), plugin=plugin
+                )
+            if framework.id in registry.frameworks:
+                owner = registry.framework_plugins[framework.id]
+                raise PluginError(
+                    f"framework {framework.id!r} is already registered by {owner!r}", plugin=plugin
+                )
+            registry.frameworks[framework.id] = framework
+            registry.framework_plugins[framework.id] = plugin
 
         crosswalk_owners: list[tuple[str, Crosswalk]] = []
 
-        def register_crosswalk(plugin: str) -> Callable[[Crosswalk | str | Path], None]:
-            def register(crosswalk: Crosswalk | str | Path) -> None:
-                if isinstance(crosswalk, str | Path):
-                    try:
-                        crosswalk = load_crosswalk_file(crosswalk)
-                    except IntegrationIndexError as exc:
-                        raise PluginError(f"invalid crosswalk file: {exc}", plugin=plugin) from None
-                if not isinstance(crosswalk, Crosswalk):
-                    raise PluginError(
-                        f"register() expects a Crosswalk or a path, got {type(crosswalk).__name__}",
-                        plugin=plugin,
-                    )
-                crosswalk_owners.append((plugin, crosswalk))
-
-            return register
+        def add_crosswalk(plugin: str, crosswalk: Crosswalk) -> None:
+            crosswalk_owners.append((plugin, crosswalk))
 
         self._call_each("integration_index_register_aggregations", registry, register_aggregation)
-        self._call_each("integration_index_register_scales", registry, register_scale)
-        self._call_each("integration_index_register_frameworks", registry, register_framework)
-        self._call_each("integration_index_register_crosswalks", registry, register_crosswalk)
+        self._call_each(
+            "integration_index_register_scales",
+            registry,
+            _registrar(Scale, "scale", load_scale_file, add_scale),
+        )
+        self._call_each(
+            "integration_index_register_frameworks",
+            registry,
+            _registrar(
+                Framework,
+                "framework",
+                lambda path: load_framework_file(path, registry.scales.get),
+                add_framework,
+            ),
+        )
+        self._call_each(
+            "integration_index_register_crosswalks",
+            registry,
+            _registrar(Crosswalk, "crosswalk", load_crosswalk_file, add_crosswalk),
+        )
         for plugin, crosswalk in crosswalk_owners:
             problems = check_crosswalk(crosswalk, registry.frameworks)
             if problems:
@@ -391,6 +370,34 @@ class PluginHost:
                 sections.append(attrs.evolve(section, plugin=plugin_name))
         sections.sort(key=lambda section: (section.order, section.plugin))
         return sections, warnings
+
+
+def _registrar(
+    cls: type[T],
+    kind: str,
+    load: Callable[[str | Path], T],
+    add: Callable[[str, T], None],
+) -> Callable[[str], Callable[[T | str | Path], None]]:
+    """The ``register`` callback a registration hook receives: it accepts an object of *cls* or
+    the path of a TOML file to load, checks it, and adds it under the plugin's name."""
+
+    def for_plugin(plugin: str) -> Callable[[T | str | Path], None]:
+        def register(item: T | str | Path) -> None:
+            if isinstance(item, str | Path):
+                try:
+                    item = load(item)
+                except IntegrationIndexError as exc:
+                    raise PluginError(f"invalid {kind} file: {exc}", plugin=plugin) from None
+            if not isinstance(item, cls):
+                raise PluginError(
+                    f"register() expects a {cls.__name__} or a path, got {type(item).__name__}",
+                    plugin=plugin,
+                )
+            add(plugin, item)
+
+        return register
+
+    return for_plugin
 
 
 def check_aggregations(framework: Framework, aggregations: Mapping[str, Aggregation]) -> list[str]:
