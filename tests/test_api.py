@@ -36,7 +36,9 @@ def test_all_is_sorted_and_init_only_re_exports() -> None:
         assert hasattr(ii, name), name
     tree = ast.parse((PACKAGE / "__init__.py").read_text(encoding="utf-8"))
     for node in tree.body:
-        assert isinstance(node, ast.ImportFrom | ast.Assign | ast.Expr | ast.FunctionDef), ast.dump(node)
+        assert isinstance(node, ast.ImportFrom | ast.Assign | ast.Expr | ast.FunctionDef), ast.dump(
+            node
+        )
         if isinstance(node, ast.ImportFrom) and node.module != "__future__":
             assert node.module is not None
             assert node.module.startswith("integration_index."), node.module

@@ -288,3 +288,13 @@ def test_reports_on_the_examples() -> None:
     assert "Across frameworks" in report.stdout
     related = cli("related", "eurocities", "04")
     assert related.returncode == 0 and "engagement-spectrum" in related.stdout
+
+
+def test_progress_line_only_when_asked_or_on_a_terminal(tmp_path: Path) -> None:
+    quiet = cli("score", EXAMPLES, "--format", "csv", "--output", tmp_path / "a.csv")
+    assert "profiles" not in quiet.stderr.replace(
+        "profile(s)", ""
+    )  # a pipe in CI: no progress line
+    forced = cli("score", EXAMPLES, "--format", "csv", "--output", tmp_path / "b.csv", "--progress")
+    assert forced.returncode == 0
+    assert "profiles" in forced.stderr and "/s" in forced.stderr
