@@ -67,3 +67,21 @@ def test_expand_inputs_recurses_sorts_and_globs() -> None:
         str(EXAMPLES / "eurocities" / "rivermouth-2022.toml"),
         str(EXAMPLES / "eurocities" / "rivermouth-2024.toml"),
     ]
+
+
+def test_directories_are_walked_in_sorted_order_in_bounded_batches(tmp_path: Path) -> None:
+    import integration_index._batch as batch
+
+    names = [f"p{i:03d}.toml" for i in (5, 1, 42, 7, 3, 100, 11)]
+    for name in names:
+        (tmp_path / name).write_text("", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.toml").write_text("", encoding="utf-8")
+    expected = [str(tmp_path / n) for n in sorted(names)] + [str(tmp_path / "sub" / "a.toml")]
+    assert list(ii.expand_inputs([tmp_path])) == expected
+    setattr(batch, "_NAMES_AT_ONCE", 2)  # noqa: B010 - several passes over the directory
+    try:
+        assert list(ii.expand_inputs([tmp_path])) == expected
+    finally:
+        setattr(batch, "_NAMES_AT_ONCE", 10_000)  # noqa: B010

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections
 import glob
+import heapq
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -78,27 +79,35 @@ def expand_inputs(inputs: Iterable[str | os.PathLike[str]], suffix: str = ".toml
             yield text
 
 
+# Names are sorted this many at a time, so a huge directory never sits whole in memory.
+_NAMES_AT_ONCE = 10_000
+
+
+def _sorted_names(directory: str, keep: Callable[[os.DirEntry[str]], bool]) -> Iterator[str]:
+    """The names of the entries of *directory* that *keep* accepts, in sorted order.
+
+    Each pass over the directory keeps only the next ``_NAMES_AT_ONCE`` names after the last one
+    yielded (a bounded heap), so memory stays flat however many files the directory holds.
+    """
+    last: str | None = None
+    while True:
+        with os.scandir(directory) as entries:
+            batch = heapq.nsmallest(
+                _NAMES_AT_ONCE,
+                (e.name for e in entries if (last is None or e.name > last) and keep(e)),
+            )
+        yield from batch
+        if len(batch) < _NAMES_AT_ONCE:
+            return
+        last = batch[-1]
+
+
 def _walk(directory: str, suffix: str) -> Iterator[str]:
     """Files ending in *suffix* under *directory*: a directory's files sorted by name, then its
-    subdirectories, sorted by name, each walked the same way.
-
-    Only one directory's names are held at a time, as plain strings (not Path objects), so a
-    directory of 100,000 profiles costs a few megabytes.
-    """
-    files: list[str] = []
-    directories: list[str] = []
-    with os.scandir(directory) as entries:
-        for entry in entries:
-            if entry.is_dir():
-                directories.append(entry.name)
-            elif entry.name.endswith(suffix) and entry.is_file():
-                files.append(entry.name)
-    files.sort()
-    directories.sort()
-    for name in files:
+    subdirectories, sorted by name, each walked the same way."""
+    for name in _sorted_names(directory, lambda e: e.name.endswith(suffix) and e.is_file()):
         yield os.path.join(directory, name)
-    del files
-    for name in directories:
+    for name in _sorted_names(directory, lambda e: e.is_dir()):
         yield from _walk(os.path.join(directory, name), suffix)
 
 
