@@ -97,7 +97,6 @@ class _Plan:
                 self.descendants[i] += [c, *self.descendants[c]]
         self.nearest: dict[tuple[int, float], str] = {}
         self.interned: dict[tuple[Any, ...], Any] = {}
-        self.lock = threading.Lock()
 
     def level_of(self, i: int, value: float) -> str | None:
         scale = self.scale[i]
