@@ -32,6 +32,11 @@ def _n(value: float | None, digits: int = 1) -> str:
     return "n/a" if value is None else f"{value:.{digits}f}"
 
 
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
@@ -154,10 +159,10 @@ def _crosswalk_view(cards: Sequence[tuple[Framework, ScoreCard]]) -> list[str]:
                 b = scored[b_fw][1].node(b_id).adjusted.score
                 rows.append(
                     [
-                        f"{a_fw}:{a_id} {scored[a_fw][0].node(a_id).title.en}",
+                        f"{a_fw}:{a_id} {_short(scored[a_fw][0].node(a_id).title.en)}",
                         _n(a),
                         link.relation,
-                        f"{b_fw}:{b_id} {scored[b_fw][0].node(b_id).title.en}",
+                        f"{b_fw}:{b_id} {_short(scored[b_fw][0].node(b_id).title.en)}",
                         _n(b),
                     ]
                 )
