@@ -101,7 +101,7 @@ def test_profile_errors_list_every_problem_with_key_paths() -> None:
     with pytest.raises(exceptions.ProfileError) as caught:
         ii.loads_profile(text)
     paths = {problem.key_path for problem in caught.value.problems}
-    assert {"city.name", "evidence[0].source", "evidence[0]"} <= paths
+    assert {"city.name", "evidence[0].source", "evidence[0].extra"} <= paths
     messages = " ".join(problem.message for problem in caught.value.problems)
     assert "unknown key 'extra'" in messages
     assert "'document'" in messages  # the expected values are listed

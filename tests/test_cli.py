@@ -298,3 +298,49 @@ def test_progress_line_only_when_asked_or_on_a_terminal(tmp_path: Path) -> None:
     forced = cli("score", EXAMPLES, "--format", "csv", "--output", tmp_path / "b.csv", "--progress")
     assert forced.returncode == 0
     assert "profiles" in forced.stderr and "/s" in forced.stderr
+
+
+def test_arrays_given_as_strings_and_other_odd_inputs_are_reported(tmp_path: Path) -> None:
+    odd = tmp_path / "odd.toml"
+    odd.write_text(
+        'schema = 1\n[city]\nid = "odd"\nname = "Odd\\nName"\npopulation = -5\n[assessment]\n'
+        'frameworks = ["eurocities", "eurocities"]\nassessors = "A. Martin"\ndate = 2024-01-01\n',
+        encoding="utf-8",
+    )
+    result = cli("validate", odd)
+    assert result.returncode == 1
+    assert "odd.toml:5: city.population: 'population' must be >= 0" in result.stderr
+    assert "odd.toml:8: assessment.assessors: expected an array, got str" in result.stderr
+    twice = (
+        odd.read_text(encoding="utf-8")
+        .replace("population = -5\n", "")
+        .replace('assessors = "A. Martin"\n', "")
+    )
+    odd.write_text(twice, encoding="utf-8")
+    result = cli("validate", odd)
+    assert "assessment.frameworks[1]: framework 'eurocities' is listed twice" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_output_and_target_are_checked_before_any_work(tmp_path: Path) -> None:
+    missing = cli("score", GOOD, "--output", tmp_path / "nope" / "out.csv")
+    assert missing.returncode == 2
+    assert "does not exist" in missing.stderr
+    directory = cli("score", GOOD, "--output", tmp_path)
+    assert directory.returncode == 2
+    assert "is a directory" in directory.stderr
+    target = cli("plan", EXAMPLES / "eurocities" / "rivermouth-2024.toml", "--target", "150")
+    assert target.returncode == 2
+    assert "expected a number from 0 to 100" in target.stderr
+
+
+def test_a_newline_in_a_name_keeps_the_table_intact(tmp_path: Path) -> None:
+    profile = tmp_path / "newline.toml"
+    profile.write_text(
+        GOOD.read_text(encoding="utf-8").replace('name = "Testville"', 'name = "Test\\nville"'),
+        encoding="utf-8",
+    )
+    for fmt in ("table", "markdown"):
+        result = cli("score", profile, "--format", fmt)
+        assert result.returncode == 0, result.stderr
+        assert "Test ville" in result.stdout

@@ -33,10 +33,15 @@ def integration_index_register_frameworks(register: Callable[[Path], None]) -> N
     register(Path(str(files("integration_index_frameworks").joinpath("eurocities.toml"))))
 
 
+def _threshold(framework: Framework) -> float:
+    threshold = framework.settings.in_place_threshold
+    return 75.0 if threshold is None else threshold
+
+
 def in_place(card: ScoreCard, framework: Framework) -> dict[str, bool | None]:
     """Each key factor: in place (score at or above the framework's threshold), not, or None
     when it has no score or is outside the city's competence."""
-    threshold = framework.settings.in_place_threshold or 75.0
+    threshold = _threshold(framework)
     result: dict[str, bool | None] = {}
     for factor in framework.criteria:
         score = card.node(factor.id).adjusted
@@ -50,12 +55,8 @@ def role_scores(card: ScoreCard, framework: Framework) -> dict[str, tuple[float 
     """Mean adjusted score of the key factors tagged with each Charter role, and how many count."""
     scores: dict[str, tuple[float | None, int]] = {}
     for role in CHARTER_ROLES:
-        values = [
-            card.node(f.id).adjusted.score
-            for f in framework.criteria
-            if role in f.tags and card.node(f.id).adjusted.score is not None
-        ]
-        numbers = [v for v in values if v is not None]
+        scored = [card.node(f.id).adjusted.score for f in framework.criteria if role in f.tags]
+        numbers = [v for v in scored if v is not None]
         scores[role] = (sum(numbers) / len(numbers) if numbers else None, len(numbers))
     return scores
 
@@ -74,7 +75,7 @@ def _text(framework: Framework, text_id: str, language: str) -> str | None:
 def _score_sections(
     card: ScoreCard, framework: Framework, profile: CityProfile | None, language: str
 ) -> list[ReportSection]:
-    threshold = framework.settings.in_place_threshold or 75.0
+    threshold = _threshold(framework)
     status = in_place(card, framework)
     rows = ["| key factor | score | status | Charter roles |", "|---|---:|---|---|"]
     for factor in framework.criteria:

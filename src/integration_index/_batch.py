@@ -107,7 +107,8 @@ def _walk(directory: str, suffix: str) -> Iterator[str]:
     subdirectories, sorted by name, each walked the same way."""
     for name in _sorted_names(directory, lambda e: e.name.endswith(suffix) and e.is_file()):
         yield os.path.join(directory, name)
-    for name in _sorted_names(directory, lambda e: e.is_dir()):
+    # Links to directories are not followed: a link loop cannot make the walk endless.
+    for name in _sorted_names(directory, lambda e: e.is_dir(follow_symlinks=False)):
         yield from _walk(os.path.join(directory, name), suffix)
 
 

@@ -31,6 +31,13 @@ def check_profile(
     named = profile.assessment.frameworks
     resolved: dict[str, Framework] = {}
     for index, framework_id in enumerate(named):
+        if framework_id in named[:index]:
+            problems.append(
+                Problem(
+                    f"framework {framework_id!r} is listed twice", f"assessment.frameworks[{index}]"
+                )
+            )
+            continue
         framework = frameworks.get(framework_id) or (lookup(framework_id) if lookup else None)
         if framework is None:
             known = sorted(frameworks)

@@ -54,8 +54,8 @@ class Problem:
     def format(self, path: str | None = None) -> str:
         """Render as ``path:line: key.path: message`` (parts that are unknown are left out)."""
         where = [str(path)] if path else []
-        if self.line is not None and where:
-            where[0] = f"{where[0]}:{self.line}"
+        if self.line is not None:
+            where = [f"{where[0]}:{self.line}"] if where else [f"line {self.line}"]
         if self.key_path:
             where.append(self.key_path)
         return ": ".join([*where, self.message])

@@ -181,8 +181,9 @@ def review(profile: CityProfile, framework: Framework, card: ScoreCard) -> PeerR
                 and result.value is not None
                 and result.value * 100.0 < target
             ):
+                now = result.level or f"{result.value * 100.0:.0f}/100"
                 recommendations.append(
-                    f"Raise {leaf.id} from {result.level} toward the target ({target:g}/100): {leaf.title.en}"
+                    f"Raise {leaf.id} from {now} toward the target ({target:g}/100): {leaf.title.en}"
                 )
             elif result.adjusted.applicable and result.value is None:
                 recommendations.append(f"Gather evidence on {leaf.id}: {leaf.title.en}")

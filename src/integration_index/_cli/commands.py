@@ -171,39 +171,35 @@ def _safe_inputs(paths: list[str], errors: list[str]) -> Iterator[str]:
 
 
 def validate(args: argparse.Namespace) -> int:
-    from integration_index._api import score_checked
     from integration_index._io.profiles import load_profile_file
+    from integration_index._io.toml import with_lines
     from integration_index._plugins.host import get_host
+    from integration_index._validate import check_profile
 
     input_errors: list[str] = []
-    registry = get_host().registry()
+    frameworks = get_host().registry().frameworks
     checked = failed = 0
     for path in _safe_inputs(args.paths, input_errors):
         checked += 1
         try:
             profile, text = load_profile_file(path)
-            for framework_id in profile.assessment.frameworks:
-                framework = registry.frameworks.get(framework_id)
-                if framework is None:
-                    raise ProfileError(
-                        f"unknown framework {framework_id!r}; registered frameworks: {', '.join(sorted(registry.frameworks))}",
-                        path=path,
-                        key_path="assessment.frameworks",
-                    )
-                score_checked(profile, framework, registry.frameworks, text, path)
         except IntegrationIndexError as exc:
             failed += 1
             _error(exc.format())
             continue
+        problems = with_lines(check_profile(profile, frameworks), text)
+        if problems:
+            failed += 1
+            _error(ProfileError(problems[0].message, path=path, problems=problems).format())
+            continue
         print(f"{path}: ok")
     for message in input_errors:
         _error(message)
-    total_failed = failed + len(input_errors)
-    _error(
-        f"validated {checked} profile(s): {checked - failed} ok, {failed} with problems"
-        + (f"; {len(input_errors)} input(s) matched no profile" if input_errors else "")
-    )
-    return 1 if total_failed else 0
+    summary = f"validated {checked} profile(s): {checked - failed} ok, {failed} with problems"
+    if input_errors:
+        summary += f"; {len(input_errors)} input(s) matched no profile"
+    _error(summary)
+    return 1 if failed or input_errors else 0
 
 
 # -- score -------------------------------------------------------------------------------------
@@ -229,6 +225,7 @@ _TABLE_COLUMNS = (
 )
 _TABLE_HEADER = ("city", "framework", "date", "score", "raw", "lower", "upper", "coverage")
 _TABLE_WIDTHS = (24, 20, 10, 6, 6, 6, 6, 8)
+_TABLE_INDEXES = tuple(outputs.SUMMARY_COLUMNS.index(name) for name in _TABLE_COLUMNS)
 
 
 def score(args: argparse.Namespace) -> int:
@@ -340,10 +337,9 @@ class _Writer:
         elif self.fmt == "json":
             self.stream.write(("" if self.first else ",\n") + text)
         else:
-            index = {name: i for i, name in enumerate(outputs.SUMMARY_COLUMNS)}
             for line in text.split("\n"):
                 row = line.split("\t")
-                cells = [row[index[name]] for name in _TABLE_COLUMNS]
+                cells = [row[i] for i in _TABLE_INDEXES]
                 if self.fmt == "table":
                     self.stream.write(self._table_line(cells) + "\n")
                 else:
@@ -456,8 +452,9 @@ def progress(args: argparse.Namespace) -> int:
     scored = [_scored(path, framework) for path in args.profiles]
     try:
         built = compare_assessments([card for _, card in scored], framework)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
+    except ValueError as exc:  # the profiles do not make a series: an input problem
+        _error(f"{', '.join(args.profiles)}: {exc}")
+        return 1
     if args.format == "json":
         _write(args.output, _json(built))
     else:

@@ -6,11 +6,14 @@ Exit codes: 0 all good, 1 some inputs failed, 2 usage error.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import textwrap
 from collections.abc import Sequence
+from pathlib import Path
 
 from integration_index._cli import commands
+from integration_index._modes import DEFAULT_POPULATION_BANDS
 
 __all__ = ["build_parser", "main"]
 
@@ -158,7 +161,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("plan", "A development plan: objectives, priority actions, quick wins, examples.")
     p.add_argument("profile", help="the profile file")
     p.add_argument("--framework", help="the framework (default: the profile's only one)")
-    p.add_argument("--target", type=float, help="target score on 0-100 (default: the framework's)")
+    p.add_argument(
+        "--target", type=_score_value, help="target score on 0-100 (default: the framework's)"
+    )
     p.add_argument("--format", choices=("markdown", "json"), default="markdown")
     p.add_argument(
         "--language", choices=("en", "fr"), default="en", help="language of the framework texts"
@@ -191,7 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--framework", required=True, help="the framework to rank by")
     p.add_argument(
         "--bands",
-        default="100000,250000,500000,1000000",
+        default=",".join(str(band) for band in DEFAULT_POPULATION_BANDS),
         help="population band limits, comma-separated (default 100000,250000,500000,1000000)",
     )
     p.add_argument("--format", choices=("markdown", "csv"), default="markdown")
@@ -215,12 +220,40 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _score_value(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 100, got {text!r}") from None
+    if not 0.0 <= value <= 100.0:  # also rejects nan
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 100, got {text!r}")
+    return value
+
+
+def _output_problem(output: str) -> str | None:
+    """Why an --output path cannot be written, checked before any work is done."""
+    path = Path(output)
+    if not output or path.is_dir():
+        return f"--output {output!r} is a directory; expected a file path"
+    parent = path.parent
+    if not parent.is_dir():
+        return f"--output {output!r}: the directory {str(parent)!r} does not exist"
+    if not os.access(parent, os.W_OK):
+        return f"--output {output!r}: the directory {str(parent)!r} is not writable"
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help(sys.stderr)
+        return 2
+    output = getattr(args, "output", None)
+    problem = _output_problem(output) if output is not None else None
+    if problem:
+        print(f"integration-index {args.command}: error: {problem}", file=sys.stderr)
         return 2
     try:
         return int(args.run(args))

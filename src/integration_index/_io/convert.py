@@ -10,7 +10,12 @@ from typing import Any, TypeVar
 
 import attrs
 import cattrs
-from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+from cattrs.errors import (
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from integration_index._model.crosswalk import Link
@@ -115,10 +120,46 @@ def _structure_bool(value: Any, _: type) -> bool:
     raise ValueError(f"expected true or false, got {value!r}")
 
 
+def _array_hook_factory(type_: Any, converter: cattrs.Converter) -> Any:
+    """Arrays (TOML arrays) to tuples; a string or a table is an error, not a sequence."""
+    element = type_.__args__[0]
+    handler = converter.get_structure_hook(element)
+    detailed = converter.detailed_validation
+
+    def structure(value: Any, _: Any) -> tuple[Any, ...]:
+        if not isinstance(value, list | tuple):
+            kind = "a table" if isinstance(value, Mapping) else type(value).__name__
+            raise ValueError(f"expected an array, got {kind}")
+        if not detailed:
+            return tuple([handler(item, element) for item in value])
+        items: list[Any] = []
+        errors: list[Exception] = []
+        for index, item in enumerate(value):
+            try:
+                items.append(handler(item, element))
+            except Exception as exc:
+                exc.__notes__ = [
+                    *getattr(exc, "__notes__", []),
+                    IterableValidationNote(f"Structuring {type_} @ index {index}", index, element),
+                ]
+                errors.append(exc)
+        if errors:
+            raise IterableValidationError(f"While structuring {type_!r}", errors, type_)
+        return tuple(items)
+
+    return structure
+
+
+def _is_array(type_: Any) -> bool:
+    args: tuple[Any, ...] = getattr(type_, "__args__", ())
+    return getattr(type_, "__origin__", None) is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
 def _make(*, omit_defaults: bool, dates_as_text: bool, detailed: bool = True) -> cattrs.Converter:
     converter = cattrs.Converter(
         forbid_extra_keys=True, omit_if_default=omit_defaults, detailed_validation=detailed
     )
+    converter.register_structure_hook_factory(_is_array, _array_hook_factory)
     converter.register_structure_hook(Text, _structure_text)
     converter.register_unstructure_hook(Text, _unstructure_text)
     converter.register_structure_hook(str, _structure_str)
@@ -253,7 +294,10 @@ class StructureError(ValueError):
         super().__init__("; ".join(p.format() for p in problems))
 
 
-_FIELD_MESSAGE = re.compile(r"^([a-z_]+)(?: '[^']*'| [-0-9.e]+)? must ")
+_FIELD_MESSAGE = re.compile(
+    r"^(?:([a-z_]+)(?: '[^']*'| [-0-9.e]+)? must |'([a-z_]+)' must |Length of '([a-z_]+)' must )"
+)
+_EXTRA_KEY = re.compile(r"^unknown key '([^']+)';")
 _SUBSCRIPT = re.compile(r"\[(['\"])(.*?)\1\]")
 
 
@@ -269,7 +313,7 @@ def _format_exception(exc: BaseException, type_: type | None) -> str:
         return f"unknown key {extra}; expected one of: {', '.join(allowed)}"
     if isinstance(exc, KeyError):
         return f"required key is missing; expected {_describe(type_)}"
-    if isinstance(exc, ValueError) and "not in literal" in str(exc):
+    if "not in literal" in str(exc):
         choices = getattr(type_, "__args__", ())
         return "expected one of: " + ", ".join(repr(choice) for choice in choices)
     if isinstance(exc, TypeError) and type_ is not None:
@@ -308,6 +352,10 @@ def problems_from(exc: BaseException) -> list[Problem]:
         # attrs validators run on the whole object; their messages start with the field's name.
         field = _FIELD_MESSAGE.match(message)
         if field:
-            path = f"{path}.{field.group(1)}" if path else field.group(1)
+            name = next(group for group in field.groups() if group)
+            path = f"{path}.{name}" if path else name
+        extra = _EXTRA_KEY.match(message)
+        if extra:  # one unknown key: point at it, not at its table
+            path = f"{path}.{extra.group(1)}" if path else extra.group(1)
         problems.append(Problem(message or line, path))
     return problems

@@ -188,7 +188,9 @@ def render_summary(result: ScoreResult) -> str:
     """Summary rows as tab-separated text, for the table and Markdown writers."""
     return (
         "\n".join(
-            "\t".join(cell.replace("\t", " ") for cell in row) for row in summary_rows(result)
+            # Tabs and newlines inside a value become spaces: one line per row, one tab per cell.
+            "\t".join(" ".join(cell.split()) for cell in row)
+            for row in summary_rows(result)
         )
         if result.ok
         else ""

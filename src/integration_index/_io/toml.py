@@ -106,6 +106,7 @@ def locate(text: str, key_path: str) -> int | None:
             parent_path = resolved.get(parent, parent)
             base = f"{parent_path}.{names[-1]}" if parent_path else names[-1]
             if header.group(1) == "[[":
+                positions.setdefault(base, number)
                 index = counts.get(base, 0)
                 counts[base] = index + 1
                 table = f"{base}[{index}]"

@@ -61,7 +61,6 @@ def weighted_mean(
     values: Sequence[float | None], weights: Sequence[float], node: Criterion
 ) -> float | None:
     """Weighted arithmetic mean of the assessed children, weights renormalised among them."""
-    total = 0.0
     pairs = [
         (value * weight, weight)
         for value, weight in zip(values, weights, strict=True)

@@ -73,7 +73,7 @@ class _Plan:
         self.child_weights = [[self.weights[c] for c in kids] for kids in self.children]
         self.child_totals = [_fsum(ws) if ws else 0.0 for ws in self.child_weights]
         self.is_leaf = [bool(i) and node.is_leaf for i, node in enumerate(nodes)]
-        self.leaf_count = sum(self.is_leaf)
+        self.leaves = [i for i, leaf in enumerate(self.is_leaf) if leaf]
         self.parent: list[int | None] = [None] * len(nodes)
         self.depth = [0] * len(nodes)
         for i, kids in enumerate(self.children):
@@ -273,9 +273,9 @@ def _leaf_values(
         len(profile.assessment.frameworks) == 1 and profile.assessment.frameworks[0] == framework_id
     )
     for item in profile.evidence:
-        if not single and (item.framework or profile.framework_of(item)) != framework_id:
-            continue
-        if item.framework is not None and item.framework != framework_id:
+        if (item.framework is not None or not single) and profile.framework_of(
+            item
+        ) != framework_id:
             continue
         i = plan.index[item.criterion]
         level_values = plan.level_values[i]
@@ -413,16 +413,19 @@ def score_profile(
         nodes=tuple(results),
         modifiers=effects.applied,
         context=entries,
-        warnings=_warnings(plan, overall, len(raw_leaves)),
+        warnings=_warnings(plan, overall, adjusted, raw_leaves),
         engine_version=engine_version,
     )
 
 
-def _warnings(plan: _Plan, overall: NodeResult, rated: int) -> tuple[str, ...]:
+def _warnings(
+    plan: _Plan, overall: NodeResult, adjusted_pass: _Pass, rated: Mapping[int, object]
+) -> tuple[str, ...]:
     warnings: list[str] = []
-    unrated = plan.leaf_count - rated
+    counted = [i for i in plan.leaves if adjusted_pass.applicable[i]]  # excluded ones do not count
+    unrated = sum(1 for i in counted if i not in rated)
     if unrated:
-        warnings.append(f"{unrated} of {plan.leaf_count} rated criteria have no evidence")
+        warnings.append(f"{unrated} of {len(counted)} rated criteria have no evidence")
     adjusted = overall.adjusted
     if adjusted.applicable and adjusted.score is None:
         warnings.append(
