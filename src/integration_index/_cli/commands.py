@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -140,7 +141,9 @@ def init(args: argparse.Namespace) -> int:
     target = Path(args.file)
     if target.exists() and not args.force:
         raise UsageError(f"{target} exists; use --force to overwrite it")
-    chosen = [_framework(framework_id) for framework_id in args.framework]
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", args.city_id):
+        raise UsageError(f"--city-id {args.city_id!r}: expected lowercase letters, digits and '-'")
+    chosen = [_framework(framework_id) for framework_id in dict.fromkeys(args.framework)]
     text = profile_template(chosen[0], args.city_id, args.city_name)
     for extra in chosen[1:]:
         text = _merge_template(text, extra)
