@@ -13,7 +13,7 @@ from integration_index._model.scorecard import ScoreCard
 
 __all__ = ["NodeProgress", "ProgressReport", "compare_assessments"]
 
-Direction = Literal["up", "down", "same", "new", "lost", "unscored"]
+Direction = Literal["up", "down", "same", "new", "lost", "unscored", "not-applicable"]
 
 
 @attrs.frozen
@@ -27,7 +27,8 @@ class NodeProgress:
         scores: Its adjusted score at each assessment, oldest first (None when not scored).
         delta: Latest minus baseline, when both have a score.
         direction: "up", "down" or "same" (both scored), "new" (scored only at the latest),
-            "lost" (scored only at the baseline) or "unscored" (neither).
+            "lost" (scored only at the baseline), "unscored" (neither) or "not-applicable" (left
+            out by a modifier at the latest assessment).
     """
 
     criterion: str
@@ -109,6 +110,8 @@ def compare_assessments(cards: Sequence[ScoreCard], framework: Framework) -> Pro
     for node_id, node in framework.nodes.items():
         scores = tuple(card.node(node_id).adjusted.score for card in ordered)
         delta, direction = _direction(scores[0], scores[-1])
+        if not ordered[-1].node(node_id).adjusted.applicable:
+            direction = "not-applicable"  # left out at the latest assessment (outside competence)
         nodes.append(
             NodeProgress(
                 node_id,
