@@ -18,6 +18,8 @@ from integration_index._cli.progress import Progress, wanted
 from integration_index._io import outputs
 from integration_index._io.outputs import atomic_output
 from integration_index._model.framework import Criterion, Framework
+from integration_index._model.profile import CityProfile
+from integration_index._model.scorecard import ScoreCard
 from integration_index.exceptions import IntegrationIndexError, ProfileError, UnknownFrameworkError
 
 __all__ = ["UsageError"]
@@ -359,7 +361,7 @@ class _Writer:
 # -- reports -----------------------------------------------------------------------------------
 
 
-def _load(path: str) -> Any:
+def _load(path: str) -> tuple[CityProfile, str]:
     from integration_index._io.profiles import load_profile_file
 
     try:
@@ -384,17 +386,17 @@ def _pick_framework(profile: Any, requested: str | None) -> Framework:
     return _framework(named[0])
 
 
-def _scored(path: str, framework: Framework) -> Any:
+def _scored(loaded: tuple[CityProfile, str], path: str, framework: Framework) -> ScoreCard:
+    """Score a profile already read from *path*; report a mismatch as one line."""
     from integration_index._api import score_checked
     from integration_index._plugins.host import get_host
 
-    profile, text = _load(path)
+    profile, text = loaded
     try:
-        card = score_checked(profile, framework, get_host().registry().frameworks, text, path)
+        return score_checked(profile, framework, get_host().registry().frameworks, text, path)
     except IntegrationIndexError as exc:
         _error(exc.format())
         raise _Failed() from None
-    return profile, card
 
 
 def _write(output: str | None, text: str) -> None:
@@ -417,12 +419,13 @@ def _guard(function: Any) -> Any:
 def report(args: argparse.Namespace) -> int:
     from integration_index._reports.markdown import profile_report
 
-    profile, _ = _load(args.profile)
+    loaded = _load(args.profile)
+    profile = loaded[0]
     ids = args.framework or list(profile.assessment.frameworks)
     cards = []
     for framework_id in ids:
         framework = _framework(framework_id)
-        cards.append((framework, _scored(args.profile, framework)[1]))
+        cards.append((framework, _scored(loaded, args.profile, framework)))
     _write(args.output, profile_report(profile, cards, language=args.language))
     return 0
 
@@ -432,9 +435,10 @@ def plan(args: argparse.Namespace) -> int:
     from integration_index._analysis.plan import development_plan
     from integration_index._reports.markdown import plan_report
 
-    profile, _ = _load(args.profile)
+    loaded = _load(args.profile)
+    profile = loaded[0]
     framework = _pick_framework(profile, args.framework)
-    _, card = _scored(args.profile, framework)
+    card = _scored(loaded, args.profile, framework)
     built = development_plan(card, framework, profile, target=args.target)
     if args.format == "json":
         _write(args.output, _json(built))
@@ -450,9 +454,12 @@ def progress(args: argparse.Namespace) -> int:
 
     if len(args.profiles) < 2:
         raise UsageError("give at least two profiles of the same city (baseline first, any order)")
-    loaded = [_load(path)[0] for path in args.profiles]
-    framework = _pick_framework(loaded[0], args.framework)
-    scored = [_scored(path, framework) for path in args.profiles]
+    loaded = [_load(path) for path in args.profiles]
+    framework = _pick_framework(loaded[0][0], args.framework)
+    scored = [
+        (item[0], _scored(item, path, framework))
+        for item, path in zip(loaded, args.profiles, strict=True)
+    ]
     try:
         built = compare_assessments([card for _, card in scored], framework)
     except ValueError as exc:  # the profiles do not make a series: an input problem
@@ -470,9 +477,10 @@ def peer_review(args: argparse.Namespace) -> int:
     from integration_index._analysis.peer_review import review
     from integration_index._reports.markdown import peer_review_report
 
-    profile, _ = _load(args.profile)
+    loaded = _load(args.profile)
+    profile = loaded[0]
     framework = _pick_framework(profile, args.framework)
-    _, card = _scored(args.profile, framework)
+    card = _scored(loaded, args.profile, framework)
     built = review(profile, framework, card)
     if args.format == "json":
         _write(args.output, _json(built))
