@@ -7,7 +7,7 @@ import contextlib
 import json
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -430,21 +430,29 @@ def report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _one_profile(args: argparse.Namespace) -> tuple[CityProfile, Framework, ScoreCard]:
+    """The profile a single-profile report is about, its framework and its score card."""
+    loaded = _load(args.profile)
+    framework = _pick_framework(loaded[0], args.framework)
+    return loaded[0], framework, _scored(loaded, args.profile, framework)
+
+
+def _emit(args: argparse.Namespace, built: Any, markdown: Callable[[], str]) -> int:
+    """Write a mode's result as JSON or, by default, as Markdown."""
+    _write(args.output, _json(built) if args.format == "json" else markdown())
+    return 0
+
+
 @_guard
 def plan(args: argparse.Namespace) -> int:
     from integration_index._analysis.plan import development_plan
     from integration_index._reports.markdown import plan_report
 
-    loaded = _load(args.profile)
-    profile = loaded[0]
-    framework = _pick_framework(profile, args.framework)
-    card = _scored(loaded, args.profile, framework)
+    profile, framework, card = _one_profile(args)
     built = development_plan(card, framework, profile, target=args.target)
-    if args.format == "json":
-        _write(args.output, _json(built))
-    else:
-        _write(args.output, plan_report(built, framework, card, profile, language=args.language))
-    return 0
+    return _emit(
+        args, built, lambda: plan_report(built, framework, card, profile, language=args.language)
+    )
 
 
 @_guard
@@ -465,11 +473,7 @@ def progress(args: argparse.Namespace) -> int:
     except ValueError as exc:  # the profiles do not make a series: an input problem
         _error(f"{', '.join(args.profiles)}: {exc}")
         return 1
-    if args.format == "json":
-        _write(args.output, _json(built))
-    else:
-        _write(args.output, progress_report(built, framework, [p for p, _ in scored]))
-    return 0
+    return _emit(args, built, lambda: progress_report(built, framework, [p for p, _ in scored]))
 
 
 @_guard
@@ -477,16 +481,9 @@ def peer_review(args: argparse.Namespace) -> int:
     from integration_index._analysis.peer_review import review
     from integration_index._reports.markdown import peer_review_report
 
-    loaded = _load(args.profile)
-    profile = loaded[0]
-    framework = _pick_framework(profile, args.framework)
-    card = _scored(loaded, args.profile, framework)
+    profile, framework, card = _one_profile(args)
     built = review(profile, framework, card)
-    if args.format == "json":
-        _write(args.output, _json(built))
-    else:
-        _write(args.output, peer_review_report(built, framework, card, profile))
-    return 0
+    return _emit(args, built, lambda: peer_review_report(built, framework, card, profile))
 
 
 def compare(args: argparse.Namespace) -> int:
