@@ -49,15 +49,14 @@ from typing import Any
 
 import tomli
 
-from integration_index import get_framework
-from integration_index._api import version
-from integration_index._batch import ScoreResult, expand_inputs, score_many
-from integration_index._io.outputs import render_csv
-from integration_index._io.profiles import profile_from_data
+from integration_index import default_registry, get_framework, score_many, version
+from integration_index._batch import ScoreResult, expand_inputs
+from integration_index._cli.outputs import render_csv
+from integration_index._io.convert import structure
 from integration_index._io.toml import parse, read_text
-from integration_index._plugins.host import get_host
+from integration_index._model.checks import check_profile
+from integration_index._model.profile import CityProfile
 from integration_index._scoring.engine import score_profile
-from integration_index._validate import check_profile
 from integration_index.exceptions import ProfileError
 
 #: Bump when the generated text changes, so that stale data sets are not reused.
@@ -372,7 +371,7 @@ def time_parse(paths: Sequence[str], loads: Callable[[str], dict[str, Any]]) -> 
 
 def time_score_many(paths: Sequence[str], jobs: int = 1) -> Sample:
     """In-process ``score_many(paths, jobs=jobs, render=render_csv)``, outputs kept in memory."""
-    get_host().registry()
+    default_registry().frameworks()
 
     def run() -> int:
         sink = io.StringIO()
@@ -466,8 +465,10 @@ def stage_times(paths: Sequence[str], repeat: int = 1) -> dict[str, float]:
 
 
 def _stage_pass(paths: Sequence[str]) -> dict[str, float]:
-    registry = get_host().registry()
-    framework = registry.frameworks[FRAMEWORK_ID]
+    registry = default_registry()
+    frameworks = {framework.id: framework for framework in registry.frameworks()}
+    aggregations = registry.aggregations()
+    framework = frameworks[FRAMEWORK_ID]
     totals = dict.fromkeys(
         ("read+decode", "parse (tomli)", "structure (cattrs)", "check_profile",
          "version()", "score_profile", "render_csv"),
@@ -480,17 +481,16 @@ def _stage_pass(paths: Sequence[str]) -> dict[str, float]:
         t1 = clock()
         data = parse(text, path, ProfileError)
         t2 = clock()
-        profile = profile_from_data(data, path=path, text=text)
+        data.pop("schema", None)
+        profile = structure(data, CityProfile)
         t3 = clock()
-        problems = check_profile(profile, registry.frameworks)
+        problems = check_profile(profile, frameworks)
         t4 = clock()
         engine_version = version()
         t5 = clock()
-        card = score_profile(
-            profile, framework, registry.aggregations, engine_version=engine_version
-        )
+        card = score_profile(profile, framework, aggregations, engine_version=engine_version)
         t6 = clock()
-        render_csv(ScoreResult(path, (card,), None, profile))
+        render_csv(ScoreResult(source=path, cards=(card,), profile=profile))
         t7 = clock()
         if problems:
             raise SystemExit(f"{path}: {problems[0].format()}")
@@ -506,19 +506,19 @@ _PROFILED = (
     ("integration_index/_batch.py", "_score_one", "_score_one (everything per file)"),
     ("integration_index/_io/toml.py", "read_text", "read_text"),
     ("integration_index/_io/toml.py", "parse", "toml.parse (tomli.loads)"),
-    ("integration_index/_io/profiles.py", "profile_from_data", "profile_from_data (cattrs)"),
-    ("integration_index/_api.py", "score_checked", "score_checked"),
-    ("integration_index/_validate.py", "check_profile", "check_profile"),
-    ("integration_index/_api.py", "version", "version()"),
+    ("integration_index/_io/documents.py", "load_document", "load_document (parse + cattrs)"),
+    ("integration_index/_batch.py", "score_checked", "score_checked"),
+    ("integration_index/_model/checks.py", "check_profile", "check_profile"),
+    ("integration_index/_api/core.py", "version", "version()"),
     ("integration_index/_scoring/engine.py", "score_profile", "score_profile"),
-    ("integration_index/_io/outputs.py", "render_csv", "render_csv"),
+    ("integration_index/_cli/outputs.py", "render_csv", "render_csv"),
     ("integration_index/_io/toml.py", "locate", "toml.locate"),
 )
 
 
 def profile_pipeline(paths: Sequence[str], top: int) -> str:
     """cProfile of in-process ``score_many(paths, render=render_csv)``: stages, then top calls."""
-    get_host().registry()
+    default_registry().frameworks()
     profiler = cProfile.Profile()
     profiler.enable()
     for result in score_many(paths, render=render_csv):

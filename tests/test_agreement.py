@@ -1,4 +1,4 @@
-"""Tests for Krippendorff's alpha in ``integration_index._agreement``."""
+"""Tests for Krippendorff's alpha in ``integration_index._analysis.agreement``."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from integration_index._agreement import (
+from integration_index._analysis.agreement import (
     REASON_NO_VARIATION,
     REASON_TOO_LITTLE_DATA,
     Agreement,
@@ -95,11 +95,19 @@ def test_hand_computed_two_units_two_raters_ordinal() -> None:
 def test_ordinal_uses_level_order_and_zero_frequency_gap() -> None:
     # Level 1 is never used but lies between 0 and 2; with Krippendorff's
     # definition its n_1 = 0, so it adds nothing to the distance d(0, 2).
+    #
+    # Coincidences: o[0][0] = 2, o[0][2] = o[2][0] = 1, o[2][2] = 2; n_0 = n_2 = 3, n = 6.
+    # Ordinal: d(0,2) = (n_0 + n_1 + n_2 - (n_0 + n_2) / 2) ** 2 = (6 - 3) ** 2 = 9
+    #   D_o = (1 * 9 + 1 * 9) / 6 = 3; D_e = 2 * 3 * 3 * 9 / (6 * 5) = 5.4; alpha = 1 - 3/5.4 = 4/9
+    # Nominal: d = 1 for any two different values
+    #   D_o = 2 / 6 = 1/3; D_e = 2 * 3 * 3 / 30 = 3/5; alpha = 1 - (1/3) / (3/5) = 4/9
+    # Interval: d(0,2) = (2 - 0) ** 2 = 4: D_o = 8/6, D_e = 72/30; alpha = 1 - (4/3) / (12/5) = 4/9
     units: list[list[float | None]] = [[0, 0], [0, 2], [2, 2]]
-    assert krippendorff_alpha(units, levels=[0, 1, 2]) == krippendorff_alpha(units)
+    assert krippendorff_alpha(units, levels=[0, 1, 2]) == pytest.approx(4 / 9)
+    assert krippendorff_alpha(units) == pytest.approx(4 / 9)
     # With only two distinct values every metric agrees with nominal.
-    nominal = krippendorff_alpha(units, metric="nominal")
-    assert krippendorff_alpha(units) == pytest.approx(nominal)
+    for metric in METRICS:
+        assert krippendorff_alpha(units, metric=metric) == pytest.approx(4 / 9), metric
 
 
 @pytest.mark.parametrize("metric", METRICS)

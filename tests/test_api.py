@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import ast
 import datetime
+import json
+import pickle
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
+import attrs
 import pytest
 
 import integration_index as ii
 from integration_index import exceptions
+from integration_index.model import Assessment, City, CityProfile, Evidence
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "profiles"
@@ -66,8 +73,6 @@ def test_exceptions_share_a_base_and_say_where() -> None:
         "expected a number", path="a.toml", key_path="city.population", line=4
     )
     assert str(error) == "a.toml:4: city.population: expected a number"
-    import pickle
-
     copy = pickle.loads(pickle.dumps(error))
     assert type(copy) is exceptions.ProfileError
     assert (copy.path, copy.key_path, copy.line, str(copy)) == (
@@ -80,7 +85,7 @@ def test_exceptions_share_a_base_and_say_where() -> None:
 
 def test_loads_profile_and_score() -> None:
     profile = ii.loads_profile(MINIMAL)
-    assert profile.city == ii.City("testville", "Testville")
+    assert profile.city == City(id="testville", name="Testville")
     assert profile.assessment.date == datetime.date(2025, 1, 15)
     card = ii.score(profile)
     assert card.framework_id == "eurocities"
@@ -169,6 +174,44 @@ def test_load_framework_reads_a_file_and_reports_bad_ones(tmp_path: Path) -> Non
     assert caught.value.line == 8
 
 
+def test_model_values_are_hashable_and_deeply_immutable() -> None:
+    path = EXAMPLES / "eurocities" / "rivermouth-2024.toml"
+    profile, same_profile = ii.load_profile(path), ii.load_profile(path)
+    framework = ii.get_framework("eurocities")
+    same_framework = ii.load_framework(ROOT / "frameworks" / "eurocities.toml")
+    card, same_card = ii.score(profile), ii.score(same_profile)
+    for value, same in ((profile, same_profile), (framework, same_framework), (card, same_card)):
+        assert value == same and value is not same
+        assert hash(value) == hash(same)
+    assert profile.context and profile.city.metadata  # the example fills both mappings
+    assert pickle.loads(pickle.dumps(profile)) == profile
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        profile.illustrative = True  # type: ignore[misc]
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        framework.criteria[0].weight = 2.0  # type: ignore[misc]
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        card.nodes[0].raw.score = 0.0  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        profile.context["x"] = {}  # type: ignore[index]
+    with pytest.raises(TypeError):
+        profile.context["eurocities"]["x"] = 1.0  # type: ignore[index]
+    with pytest.raises(TypeError):
+        profile.city.metadata["x"] = 1  # type: ignore[index]
+
+
+def test_plain_dicts_given_to_the_model_are_frozen() -> None:
+    city = City(id="x", name="X", metadata={"founded": 1200})
+    profile = CityProfile(
+        city=city,
+        assessment=Assessment(frameworks=("eurocities",), date=datetime.date(2024, 1, 1)),
+        context={"eurocities": {"city-size": "large"}},
+    )
+    assert profile.context == {"eurocities": {"city-size": "large"}}
+    assert hash(profile) == hash(attrs.evolve(profile, context=dict(profile.context)))
+    with pytest.raises(TypeError):
+        profile.context["eurocities"]["city-size"] = "small"  # type: ignore[index]
+
+
 def test_dumps_profile_round_trips_the_examples() -> None:
     for path in sorted(EXAMPLES.rglob("*.toml")):
         profile = ii.load_profile(path)
@@ -183,17 +226,123 @@ def test_scorecard_json_round_trip_on_examples() -> None:
             assert ii.scorecard_from_json(ii.scorecard_to_json(card)) == card
 
 
+def card_of(path: Path) -> ii.ScoreCard:
+    return ii.score(ii.load_profile(path), "eurocities")
+
+
+def test_a_card_carries_its_schema_version() -> None:
+    card = card_of(EXAMPLES / "eurocities" / "rivermouth-2024.toml")
+    data = ii.scorecard_to_dict(card)
+    assert data["schema_version"] == "1.0"
+    assert json.loads(ii.scorecard_to_json(card))["schema_version"] == "1.0"
+    assert ii.scorecard_from_dict(data) == card
+    unversioned = {key: value for key, value in data.items() if key != "schema_version"}
+    assert ii.scorecard_from_dict(unversioned) == card  # cards of 0.1 carry no version: 1.0
+
+
+def test_a_card_of_a_newer_minor_schema_reads_back_with_a_warning() -> None:
+    card = card_of(EXAMPLES / "eurocities" / "rivermouth-2024.toml")
+    data = ii.scorecard_to_dict(card)
+    overall: dict[str, Any] = {**data["overall"], "raw": {**data["overall"]["raw"], "median": 3}}
+    newer = {**data, "schema_version": "1.7", "provenance": "x", "overall": overall}
+    with pytest.warns(exceptions.ScoreCardSchemaWarning) as caught:
+        read = ii.scorecard_from_dict(newer)
+    assert read == card
+    (warning,) = caught
+    message = str(warning.message)
+    assert "1.7" in message
+    assert "provenance" in message and "overall.raw.median" in message
+    with pytest.warns(exceptions.ScoreCardSchemaWarning, match="provenance"):
+        assert ii.scorecard_from_json(json.dumps(newer)) == card
+    # A newer minor version without unknown keys reads back silently; the same version with an
+    # unknown key is not a card of this schema.
+    assert ii.scorecard_from_dict({**data, "schema_version": "1.7"}) == card
+    with pytest.raises(exceptions.ScoreCardError, match="provenance"):
+        ii.scorecard_from_dict({**data, "provenance": "x"})
+
+
+def test_a_card_of_a_newer_major_schema_is_refused() -> None:
+    data = ii.scorecard_to_dict(card_of(EXAMPLES / "eurocities" / "rivermouth-2024.toml"))
+    with pytest.raises(exceptions.ScoreCardError, match=r"2\.0") as caught:
+        ii.scorecard_from_dict({**data, "schema_version": "2.0"})
+    assert caught.value.key_path == "schema_version"
+    with pytest.raises(exceptions.ScoreCardError, match="schema_version"):
+        ii.scorecard_from_dict({**data, "schema_version": "one"})
+
+
 def test_scorecard_from_dict_rejects_garbage() -> None:
-    with pytest.raises(ValueError, match="not a score card"):
+    with pytest.raises(exceptions.ScoreCardError) as caught:
+        ii.scorecard_from_dict({"framework_id": 3})
+    assert isinstance(caught.value, ValueError)
+    paths = {problem.key_path for problem in caught.value.problems}
+    assert {"framework_id", "city_id", "overall", "nodes"} <= paths
+    assert "framework_id: expected a string, got int 3" in str(caught.value)
+    with pytest.raises(exceptions.ScoreCardError, match="expected a JSON object, got list"):
+        ii.scorecard_from_dict([1, 2])
+    with pytest.raises(exceptions.ScoreCardError, match="invalid JSON"):
+        ii.scorecard_from_json("{not json")
+
+
+def test_a_non_card_is_called_one() -> None:
+    with pytest.raises(exceptions.ScoreCardError, match="not a score card"):
         ii.scorecard_from_dict({"framework_id": 3})
 
 
-def test_nothing_heavy_at_import_time() -> None:
-    import subprocess
-    import sys
+# A quantitative leaf: a measured value between goalposts 0 and 10 (higher is better).
+MEASURED = """
+schema = 1
+id = "measured"
+version = "1"
+title = "Measured"
 
-    code = "import sys, integration_index; print('tomli' in sys.modules, 'integration_index._plugins.host' in sys.modules and integration_index._plugins.host._HOST is not None)"
+[[criteria]]
+id = "m"
+title = "M"
+
+[[criteria.children]]
+id = "m1"
+title = "M1"
+[criteria.children.goalposts]
+min = 0.0
+max = 10.0
+"""
+
+
+def test_a_python_int_rating_is_a_measured_value() -> None:
+    framework = ii.loads_framework(MEASURED, registry=ii.Registry(entry_points=False))
+    evidence = Evidence(criterion="m1", rating=4, source="statistics")
+    assert evidence.rating == 4.0 and type(evidence.rating) is float
+    assert evidence == Evidence(criterion="m1", rating=4.0, source="statistics")
+    with pytest.raises(ValueError, match="level id"):
+        Evidence(criterion="m1", rating=True, source="statistics")
+    profile = CityProfile(
+        city=City(id="x", name="X"),
+        assessment=Assessment(frameworks=("measured",), date=datetime.date(2025, 1, 1)),
+        evidence=(evidence,),
+    )
+    card = ii.score(profile, framework)
+    assert card.node("m1").value == pytest.approx(0.4)  # (4 - 0) / (10 - 0)
+    assert card.score == pytest.approx(40.0)
+    assert ii.loads_profile(ii.dumps_profile(profile)) == profile
+
+
+def test_profiles_hash() -> None:
+    profile = ii.load_profile(EXAMPLES / "all-three" / "harbourton-2024.toml")
+    assert isinstance(hash(profile), int)
+    assert hash(profile) == hash(ii.loads_profile(ii.dumps_profile(profile)))
+    assert len({profile, ii.load_profile(EXAMPLES / "all-three" / "harbourton-2024.toml")}) == 1
+
+
+def test_nothing_heavy_at_import_time() -> None:
+    code = (
+        "import sys, integration_index, integration_index._api.core as core; "
+        "print('tomli' in sys.modules, core._default is not None, "
+        "any(name.startswith('integration_index_') for name in sys.modules)); "
+        "integration_index.list_frameworks(); "
+        "print(any(name.startswith('integration_index_') for name in sys.modules))"
+    )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
-    assert result.stdout.split() == ["True", "False"]  # plugins load on first use, not at import
+    # No registry is built and no plugin is imported at import time: plugins load on first use.
+    assert result.stdout.split() == ["True", "False", "False", "True"]

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
+import attrs
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import integration_index as ii
+from integration_index import CityProfile
+from integration_index.model import Evidence
 from integration_index.testing import profiles
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "profiles"
 BAD = Path(__file__).resolve().parent / "data" / "bad"
+OECD = ROOT / "examples" / "oecd-checklist"
 
 
 def test_one_result_per_input_in_order_with_errors_isolated() -> None:
@@ -57,6 +63,90 @@ def test_jobs_two_equals_jobs_one_on_generated_profiles(data: st.DataObject) -> 
     one = [r.cards for r in ii.score_many(generated, jobs=1, chunk_size=1)]
     two = [r.cards for r in ii.score_many(generated, jobs=2, chunk_size=1)]
     assert one == two
+
+
+def oecd_copy(directory: Path) -> tuple[Path, Path]:
+    """The OECD example framework renamed ``oecd-copy`` (no plugin registers it) and Westhaven's
+    profile naming it, written to *directory*."""
+    text = (OECD / "src" / "integration_index_oecd" / "oecd-checklist.toml").read_text(
+        encoding="utf-8"
+    )
+    framework = directory / "oecd-copy.toml"
+    framework.write_text(
+        text.replace('\nid = "oecd-checklist"\n', '\nid = "oecd-copy"\n'), encoding="utf-8"
+    )
+    profile = directory / "westhaven-2025.toml"
+    profile.write_text(
+        (OECD / "profiles" / "westhaven-2025.toml")
+        .read_text(encoding="utf-8")
+        .replace('frameworks = ["oecd-checklist"]', 'frameworks = ["oecd-copy"]')
+        .replace("[context.oecd-checklist]", "[context.oecd-copy]"),
+        encoding="utf-8",
+    )
+    return framework, profile
+
+
+def test_spawned_workers_score_a_framework_loaded_from_a_file(tmp_path: Path) -> None:
+    framework_path, profile_path = oecd_copy(tmp_path)
+    framework = ii.load_framework(framework_path)
+    assert framework.id == "oecd-copy"
+    assert "oecd-copy" not in {f.id for f in ii.list_frameworks()}
+    westhaven = ii.load_profile(profile_path)
+    levels = [level.id for level in framework.scales[0].levels]
+    rng = random.Random(2025)
+    generated = [
+        attrs.evolve(
+            westhaven,
+            city=attrs.evolve(westhaven.city, id=f"city-{i}", name=f"City {i}"),
+            evidence=tuple(
+                Evidence(criterion=leaf.id, rating=rng.choice(levels), source="document")
+                for leaf in framework.leaves
+                if leaf.id != "o12" and rng.random() < 0.8
+            ),
+        )
+        for i in range(7)
+    ]
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        profile_path.read_text(encoding="utf-8").replace(
+            'rating = "advanced"', 'rating = "excellent"', 1
+        ),
+        encoding="utf-8",
+    )
+    inputs: list[Path | CityProfile] = [profile_path, *generated, bad]
+    one = list(ii.score_many(inputs, [framework], jobs=1))
+    two = list(ii.score_many(inputs, [framework], jobs=2, start_method="spawn", chunk_size=2))
+    assert [r.ok for r in one] == [True] * 8 + [False]
+    assert [r.source for r in two] == [r.source for r in one]
+    assert [r.cards for r in two] == [r.cards for r in one]  # whole cards, every node
+    assert [str(r.error) for r in two] == [str(r.error) for r in one]
+    assert "rating 'excellent' is not a level" in str(one[-1].error)
+    # Westhaven's overall score, worked out in test_cli_framework_file.py: 73/144.
+    assert two[0].cards[0].score == pytest.approx(100 * 73 / 144)
+    assert [c.city_id for r in two[1:-1] for c in r.cards] == [f"city-{i}" for i in range(7)]
+
+
+def test_skip_unassessed_leaves_out_the_profiles_of_other_frameworks() -> None:
+    results = list(
+        ii.score_many([EXAMPLES], ["eurocities"], skip_unassessed=True, keep_profiles=True)
+    )
+    assert all(result.ok for result in results), [str(r.error) for r in results]
+    by_folder: dict[str, list[int]] = {}
+    for result in results:
+        assert result.profile is not None
+        by_folder.setdefault(Path(result.source).parent.name, []).append(len(result.cards))
+        assert all(card.framework_id == "eurocities" for card in result.cards)
+    # eurocities/ holds five EUROCITIES profiles and all-three/ one profile of all three
+    # frameworks; engagement/ and gfmd/ one profile each of another framework only.
+    assert by_folder == {
+        "all-three": [1],
+        "engagement": [0],
+        "eurocities": [1, 1, 1, 1, 1],
+        "gfmd": [0],
+    }
+    strict = list(ii.score_many([EXAMPLES], ["eurocities"]))
+    failed = sorted(Path(r.source).parent.name for r in strict if not r.ok)
+    assert failed == ["engagement", "gfmd"]  # without skip_unassessed they are errors
 
 
 def test_expand_inputs_recurses_sorts_and_globs() -> None:

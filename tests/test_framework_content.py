@@ -37,8 +37,7 @@ import attrs
 import pytest
 
 import integration_index as ii
-from integration_index import Criterion, Framework, Practice, ScoreCard, Text
-from integration_index._plugins.host import get_host
+from integration_index.model import Criterion, Framework, Practice, ScoreCard, Text
 
 SEEDS = Path(os.environ.get("INTEGRATION_INDEX_SEEDS", "/work/shared/seeds"))
 EUROCITIES_FILE = "004_f30c555305270803.txt"
@@ -582,7 +581,7 @@ def engagement_table() -> tuple[list[str], list[str]]:
 
 def test_engagement_scale_levels_match_source_table(engagement: Framework) -> None:
     scale = engagement.scales_by_id["engagement-spectrum"]
-    shared = get_host().registry().scales["engagement-spectrum"]
+    shared = ii.default_registry().scales()["engagement-spectrum"]
     assert scale == shared, "the framework uses the shared scale, not a copy of its own"
     assert engagement.settings.scale == "engagement-spectrum"
     assert [level.id for level in scale.levels] == ENGAGEMENT_LEVELS

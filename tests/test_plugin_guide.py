@@ -77,6 +77,21 @@ def test_the_guide_python_blocks_run_in_order(
     assert "demo-two-questions" not in {framework.id for framework in ii.list_frameworks()}
 
 
+def test_the_example_readme_python_blocks_run_in_order(
+    example_installed: importlib.metadata.Distribution, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    readme = EXAMPLE / "README.md"
+    blocks = python_blocks(readme.read_text(encoding="utf-8"))
+    assert len(blocks) == 2
+    namespace: dict[str, object] = {"__name__": "oecd_readme"}
+    for number, block in enumerate(blocks, start=1):
+        exec(compile(block, f"{readme} python block {number}", "exec"), namespace)
+    card = namespace["card"]
+    assert isinstance(card, ii.ScoreCard)
+    assert card.score == pytest.approx(7300 / 144)  # see WESTHAVEN_BLOCKS below
+
+
 def test_the_entry_point_is_declared(example_installed: importlib.metadata.Distribution) -> None:
     entry_points = [ep for ep in example_installed.entry_points if ep.group == ENTRY_POINT_GROUP]
     assert [(ep.name, ep.value) for ep in entry_points] == [(PLUGIN_NAME, "integration_index_oecd")]
@@ -122,18 +137,39 @@ def test_the_shipped_toml_matches_the_registered_framework(
     assert ii.load_framework(source) == ii.get_framework(FRAMEWORK_ID)
 
 
-def test_the_westhaven_profile_scores_within_bounds(
+# Westhaven's ratings (profiles/westhaven-2025.toml) on the checklist-status scale (0, 1/3, 2/3, 1),
+# combined by hand: equal weights, two ratings of o5 combined by their median (the mean of the two),
+# o11 unassessed, o12 outside the city's competence.
+#   b1: o1 advanced 2/3, o2 initiated 1/3, o3 initiated 1/3 -> 4/9
+#   b2: o4 advanced 2/3, o5 median(achieved 1, advanced 2/3) = 5/6 -> 3/4
+#   b3: o6 initiated 1/3, o7 advanced 2/3, o8 not addressed 0 -> 1/3
+#   b4: o9 advanced 2/3, o10 initiated 1/3, o11 unknown in [0, 1] -> 1/2, bounds [1/3, 2/3]
+#   overall: (4/9 + 3/4 + 1/3 + 1/2) / 4 = 73/144, bounds 67/144 and 79/144, coverage 11/12
+WESTHAVEN_BLOCKS = {
+    "b1": (400 / 9, 400 / 9, 400 / 9, 1.0),
+    "b2": (75.0, 75.0, 75.0, 1.0),
+    "b3": (100 / 3, 100 / 3, 100 / 3, 1.0),
+    "b4": (50.0, 100 / 3, 200 / 3, 2 / 3),
+}
+
+
+def test_the_westhaven_profile_scores_as_computed_by_hand(
     example_installed: importlib.metadata.Distribution,
 ) -> None:
     profile = ii.load_profile(PROFILE)
     assert profile.illustrative
     assert ii.check_profile(profile) == []
     card = ii.score(profile, FRAMEWORK_ID)
-    assert card.score is not None
-    assert 0.0 <= card.score <= 100.0
-    for block_id in ("b1", "b2", "b3", "b4"):
+    overall = card.overall.adjusted
+    assert overall.score == pytest.approx(7300 / 144)
+    assert overall.lower == pytest.approx(6700 / 144)
+    assert overall.upper == pytest.approx(7900 / 144)
+    assert overall.coverage == pytest.approx(11 / 12)
+    for block_id, expected in WESTHAVEN_BLOCKS.items():
         block = card.node(block_id).adjusted
-        assert block.score is None or 0.0 <= block.score <= 100.0
+        assert (block.score, block.lower, block.upper, block.coverage) == pytest.approx(expected)
+    assert card.node("o12").adjusted.applicable is False
+    assert card.node("o11").adjusted.score is None
 
 
 def test_the_report_section_is_added_only_for_score_reports_of_the_checklist(
@@ -149,14 +185,46 @@ def test_the_report_section_is_added_only_for_score_reports_of_the_checklist(
     )
     assert sections is not None
     assert [section.title for section in sections] == ["OECD checklist blocks"]
-    body = sections[0].body
-    assert body.count("\n| b") == 4
-    assert f"{card.node('b2').adjusted.score:.1f}" in body
+    assert sections[0].body.splitlines() == [
+        "| block | title | score | coverage |",
+        "|---|---|---:|---:|",
+        "| b1 | Multi-level governance: institutional and financial settings | 44.4 | 100% |",
+        "| b2 | Time and space: keys for migrants and host communities to live together | 75.0 | 100% |",
+        "| b3 | Local capacity for policy formulation and implementation | 33.3 | 100% |",
+        "| b4 | Sectoral policies related to integration | 50.0 | 67% |",
+    ]
     assert (
         plugin.integration_index_report_sections(
             report="plan", framework=framework, cards=[card], profiles=[profile], options={}
         )
         is None
+    )
+
+
+def test_the_report_section_comes_through_an_isolated_registry(
+    example_installed: importlib.metadata.Distribution,
+) -> None:
+    import integration_index_oecd as plugin
+
+    registry = ii.Registry(entry_points=False)
+    assert registry.register_plugin(plugin, name=PLUGIN_NAME) == PLUGIN_NAME
+    assert [f.id for f in registry.frameworks()] == [FRAMEWORK_ID]
+    profile = ii.load_profile(PROFILE)
+    card = ii.score(profile, registry=registry)
+    framework = registry.get_framework(FRAMEWORK_ID)
+    sections, warnings = registry.report_sections(
+        "score", framework=framework, cards=[card], profiles=[profile]
+    )
+    assert warnings == ()
+    assert [(s.title, s.order, s.plugin) for s in sections] == [
+        ("OECD checklist blocks", 110, PLUGIN_NAME)
+    ]
+    assert registry.report_sections("plan", framework=framework, cards=[card]) == ((), ())
+    report = ii.profile_markdown(profile, registry=registry)
+    assert "### OECD checklist blocks" in report
+    assert (
+        "| b2 | Time and space: keys for migrants and host communities to live together | 75.0 | 100% |"
+        in report
     )
 
 

@@ -12,7 +12,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from integration_index import CityProfile, Framework, ReportSection, ScoreCard, hookimpl
+from integration_index import Framework, ScoreCard, hookimpl
+from integration_index.model import ReportSection
 
 __all__ = ["FRAMEWORK_ID", "SCALE_ID", "engagement_profile"]
 
@@ -55,10 +56,9 @@ def integration_index_report_sections(
     report: str,
     framework: Framework,
     cards: Sequence[ScoreCard],
-    profiles: Sequence[CityProfile],
     options: dict[str, Any],
 ) -> list[ReportSection] | None:
-    if framework.id != FRAMEWORK_ID or report not in ("score", "profile", "plan") or not cards:
+    if framework.id != FRAMEWORK_ID or report not in ("score", "plan") or not cards:
         return None
     language = str(options.get("language") or "en")
     card = cards[0]
@@ -87,4 +87,4 @@ def integration_index_report_sections(
     body = "\n".join(rows)
     if steps:
         body += "\n\nThe step to the next level, in the paper's words:\n\n" + "\n".join(steps)
-    return [ReportSection("Engagement profile", body, order=10)]
+    return [ReportSection(title="Engagement profile", body=body, order=10)]

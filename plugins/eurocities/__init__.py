@@ -13,7 +13,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from integration_index import CityProfile, Framework, ReportSection, ScoreCard, hookimpl
+from integration_index import CityProfile, Framework, ScoreCard, hookimpl
+from integration_index.model import ReportSection
 
 __all__ = ["CHARTER_ROLES", "FRAMEWORK_ID", "in_place", "role_scores"]
 
@@ -97,8 +98,8 @@ def _score_sections(
     count = sum(1 for v in status.values() if v)
     sections = [
         ReportSection(
-            "Key factors in place",
-            f"A key factor counts as in place at a score of {threshold:g} or more: "
+            title="Key factors in place",
+            body=f"A key factor counts as in place at a score of {threshold:g} or more: "
             f"{count} of {len(framework.criteria)} are.\n\n" + "\n".join(rows),
             order=10,
         )
@@ -109,8 +110,8 @@ def _score_sections(
         role_rows.append(f"| {name} | {_n(mean)} | {count_role} |")
     sections.append(
         ReportSection(
-            "Reading by the Charter's city roles",
-            "The Integrating Cities Charter sees the city as policy maker, service provider, "
+            title="Reading by the Charter's city roles",
+            body="The Integrating Cities Charter sees the city as policy maker, service provider, "
             "employer and buyer of goods and services; each key factor is tagged with the roles it "
             "concerns.\n\n" + "\n".join(role_rows),
             order=20,
@@ -124,8 +125,8 @@ def _score_sections(
         context_lines.append(f"- **{contextual.title.get(language)}**: {shown}")
     sections.append(
         ReportSection(
-            "Contextual factors",
-            "The toolkit records these factors, outside the city's control, to explain its "
+            title="Contextual factors",
+            body="The toolkit records these factors, outside the city's control, to explain its "
             "context; they do not change the score unless a key factor is declared outside the "
             "city's competence.\n\n" + "\n".join(context_lines),
             order=30,
@@ -145,7 +146,7 @@ def integration_index_report_sections(
     if framework.id != FRAMEWORK_ID or not cards:
         return None
     language = str(options.get("language") or "en")
-    if report in ("score", "profile"):
+    if report == "score":
         return _score_sections(cards[0], framework, profiles[0] if profiles else None, language)
     if report == "progress":
         header = "| key factor | " + " | ".join(c.assessment_date.isoformat() for c in cards) + " |"
@@ -159,7 +160,9 @@ def integration_index_report_sections(
             rows.append(f"| {factor.id} {factor.title.get(language)} | " + " | ".join(cells) + " |")
         return [
             ReportSection(
-                "Key factors in place, assessment by assessment", "\n".join(rows), order=10
+                title="Key factors in place, assessment by assessment",
+                body="\n".join(rows),
+                order=10,
             )
         ]
     advice = {"plan": "mode-development-plan", "peer-review": "mode-peer-review"}.get(report)
@@ -169,4 +172,4 @@ def integration_index_report_sections(
     title = (
         "The toolkit on development plans" if report == "plan" else "The toolkit on peer reviews"
     )
-    return [ReportSection(title, f"> {text}", order=90)] if text else None
+    return [ReportSection(title=title, body=f"> {text}", order=90)] if text else None

@@ -15,7 +15,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from integration_index import CityProfile, Framework, ReportSection, ScoreCard, hookimpl
+from integration_index import Framework, ScoreCard, hookimpl
+from integration_index.model import ReportSection
 
 __all__ = ["ENABLING_RULE", "FRAMEWORK_ID", "enabling_environment"]
 
@@ -50,12 +51,29 @@ def _n(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1f}"
 
 
+def _enabling_section(card: ScoreCard, framework: Framework, language: str) -> ReportSection:
+    score, coverage, ids = enabling_environment(card, framework)
+    rows = ["| action | addressed to | status |", "|---|---|---|"]
+    for action_id in ids:
+        node = framework.node(action_id)
+        result = card.node(action_id)
+        rows.append(
+            f"| {action_id} {node.title.get(language)[:90]} | {', '.join(node.tags)} | {result.level or 'not rated'} |"
+        )
+    return ReportSection(
+        title="Enabling environment (actions owned by others)",
+        body=f"Scored separately and never counted against the city: {_n(score)} / 100 "
+        f"({coverage:.0%} of {len(ids)} actions rated). The city's own score, above, counts "
+        "only the actions addressed to cities.\n\n" + "\n".join(rows),
+        order=10,
+    )
+
+
 @hookimpl
 def integration_index_report_sections(
     report: str,
     framework: Framework,
     cards: Sequence[ScoreCard],
-    profiles: Sequence[CityProfile],
     options: dict[str, Any],
 ) -> list[ReportSection] | None:
     if framework.id != FRAMEWORK_ID or not cards:
@@ -63,25 +81,9 @@ def integration_index_report_sections(
     language = str(options.get("language") or "en")
     card = cards[0]
     sections = []
-    if report in ("score", "profile"):
-        score, coverage, ids = enabling_environment(card, framework)
-        rows = ["| action | addressed to | status |", "|---|---|---|"]
-        for action_id in ids:
-            node = framework.node(action_id)
-            result = card.node(action_id)
-            rows.append(
-                f"| {action_id} {node.title.get(language)[:90]} | {', '.join(node.tags)} | {result.level or 'not rated'} |"
-            )
-        sections.append(
-            ReportSection(
-                "Enabling environment (actions owned by others)",
-                f"Scored separately and never counted against the city: {_n(score)} / 100 "
-                f"({coverage:.0%} of {len(ids)} actions rated). The city's own score, above, counts "
-                "only the actions addressed to cities.\n\n" + "\n".join(rows),
-                order=10,
-            )
-        )
-    if report in ("plan", "score", "profile"):
+    if report == "score":
+        sections.append(_enabling_section(card, framework, language))
+    if report in ("plan", "score"):
         lines = []
         for leaf in framework.leaves:
             result = card.node(leaf.id)
@@ -102,11 +104,13 @@ def integration_index_report_sections(
             body += "\n\nPractices linked to the city's actions still to develop:\n\n" + "\n".join(
                 lines
             )
-        sections.append(ReportSection("City solutions from the GFMD paper", body, order=20))
+        sections.append(
+            ReportSection(title="City solutions from the GFMD paper", body=body, order=20)
+        )
     if report == "plan":
         questions = [b for b in framework.texts if b.id.startswith("guiding-question")]
         body = "\n".join(
             f"{i}. {' '.join(q.text.get(language).split())}" for i, q in enumerate(questions, 1)
         )
-        sections.append(ReportSection("Guiding questions (GFMD 2020)", body, order=30))
+        sections.append(ReportSection(title="Guiding questions (GFMD 2020)", body=body, order=30))
     return sections or None

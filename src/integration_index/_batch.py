@@ -1,4 +1,8 @@
-"""Batch scoring: many profiles, in order, streaming, in one process or several."""
+"""Batch scoring: many profiles, in order, streaming, in one process or several.
+
+A batch needs no registry: it receives a :class:`ScoringContext` (the frameworks and aggregation
+methods) and hands it once to each worker process, whatever the start method.
+"""
 
 from __future__ import annotations
 
@@ -7,25 +11,39 @@ import glob
 import heapq
 import multiprocessing
 import os
+import pickle
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 import attrs
 
-from integration_index._api import score_checked
-from integration_index._io.profiles import load_profile_file
+from integration_index._io.documents import load_profile_file
+from integration_index._io.toml import locate, with_lines
+from integration_index._model.checks import check_profile
+from integration_index._model.framework import Framework, aggregation_problems
 from integration_index._model.profile import CityProfile
 from integration_index._model.scorecard import ScoreCard
-from integration_index._plugins.host import get_host
-from integration_index.exceptions import IntegrationIndexError, ProfileError
+from integration_index._scoring.context import ScoringContext
+from integration_index._scoring.engine import score_profile
+from integration_index.exceptions import (
+    FrameworkError,
+    IntegrationIndexError,
+    PluginError,
+    ProfileError,
+)
 
-__all__ = ["ScoreResult", "expand_inputs", "score_many"]
+__all__ = [
+    "Renderer",
+    "ScoreResult",
+    "check_file",
+    "expand_inputs",
+    "score_checked",
+    "score_inputs",
+]
 
-Renderer = Callable[["ScoreResult"], str]
 
-
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class ScoreResult:
     """The outcome of scoring one input of a batch: its score cards, or its error.
 
@@ -34,8 +52,8 @@ class ScoreResult:
         cards: One score card per framework scored, in the order asked (empty on error).
         error: What went wrong, or None.
         profile: The profile, when the batch was asked to keep it (and it could be read).
-        output: The rendered text, when the batch was given a renderer (the CLI's workers render
-            in parallel); the cards are then not kept.
+        output: The rendered text, when the batch was given a renderer (the workers render in
+            parallel); the cards are then not kept.
     """
 
     source: str
@@ -48,6 +66,58 @@ class ScoreResult:
     def ok(self) -> bool:
         """True when the input was scored."""
         return self.error is None
+
+
+Renderer = Callable[[ScoreResult], str]
+
+
+def score_checked(
+    profile: CityProfile,
+    framework: Framework,
+    context: ScoringContext,
+    *,
+    text: str | None = None,
+    path: str | None = None,
+) -> ScoreCard:
+    """Check that *profile* fits *framework* (and every framework it names), then score it.
+
+    Raises:
+        ProfileError: every problem, with its key path and, given the profile's *text*, its line.
+        FrameworkError: the framework names an aggregation method the context does not have.
+    """
+    if framework.id not in profile.assessment.frameworks:
+        raise ProfileError(
+            f"the profile does not assess framework {framework.id!r}; it names: "
+            f"{', '.join(profile.assessment.frameworks)}",
+            path=path,
+            key_path="assessment.frameworks",
+            line=locate(text, "assessment.frameworks") if text else None,
+        )
+    unknown = aggregation_problems(framework, context.aggregations)
+    if unknown:
+        raise FrameworkError(f"framework {framework.id!r}: {unknown[0].message}", problems=unknown)
+    available = context.frameworks
+    if available.get(framework.id) is not framework:
+        available = {**available, framework.id: framework}
+    problems = check_profile(profile, available)
+    if problems:
+        problems = with_lines(problems, text)
+        raise ProfileError(problems[0].message, path=path, problems=problems)
+    return score_profile(
+        profile, framework, context.aggregations, engine_version=context.engine_version
+    )
+
+
+def check_file(path: str, context: ScoringContext) -> None:
+    """Read a profile file and check it against the frameworks it names, without scoring.
+
+    Raises:
+        ProfileError: every problem, with the file, its line and its key path.
+    """
+    profile, text = load_profile_file(path)
+    problems = with_lines(check_profile(profile, context.frameworks), text)
+    if problems:
+        raise ProfileError(problems[0].message, path=path, problems=problems)
 
 
 _GLOB_CHARS = frozenset("*?[")
@@ -112,17 +182,23 @@ def _walk(directory: str, suffix: str) -> Iterator[str]:
         yield from _walk(os.path.join(directory, name), suffix)
 
 
-def _score_one(
-    item: str | CityProfile | ProfileError,
-    label: str,
-    frameworks: tuple[str, ...] | None,
-    keep_profile: bool,
-    render: Renderer | None,
-) -> ScoreResult:
+Item = str | CityProfile | ProfileError
+
+
+@attrs.frozen(kw_only=True)
+class _Job:
+    """What every input of one batch shares."""
+
+    context: ScoringContext
+    frameworks: tuple[str, ...] | None
+    keep_profile: bool
+    render: Renderer | None
+    skip_unassessed: bool = False
+
+
+def _score_one(item: Item, label: str, job: _Job) -> ScoreResult:
     if isinstance(item, ProfileError):
-        result = ScoreResult(label, error=item)
-        return attrs.evolve(result, output=render(result)) if render else result
-    registry = get_host().registry()
+        return _finish(ScoreResult(source=label, error=item), job)
     text: str | None = None
     path = label if isinstance(item, str) else None
     try:
@@ -130,41 +206,79 @@ def _score_one(
             profile, text = load_profile_file(item)
         else:
             profile = item
-        wanted = frameworks if frameworks is not None else profile.assessment.frameworks
+        wanted = job.frameworks if job.frameworks is not None else profile.assessment.frameworks
+        if job.skip_unassessed:
+            wanted = tuple(f for f in wanted if f in profile.assessment.frameworks)
         cards = []
         for framework_id in wanted:
-            framework = registry.frameworks.get(framework_id)
+            framework = job.context.frameworks.get(framework_id)
             if framework is None:
-                known = ", ".join(sorted(registry.frameworks)) or "none"
+                known = ", ".join(sorted(job.context.frameworks)) or "none"
                 raise ProfileError(
                     f"unknown framework {framework_id!r}; registered frameworks: {known}",
                     path=path,
                     key_path="assessment.frameworks",
+                    line=locate(text, "assessment.frameworks") if text else None,
                 )
-            cards.append(score_checked(profile, framework, registry.frameworks, text, path))
+            cards.append(score_checked(profile, framework, job.context, text=text, path=path))
     except IntegrationIndexError as exc:
         if exc.path is None and path is not None:
             exc.path = path
-        result = ScoreResult(label, error=exc)
-        return attrs.evolve(result, output=render(result)) if render else result
-    if render is not None:
-        output = render(ScoreResult(label, tuple(cards), None, profile))
-        return ScoreResult(label, (), None, profile if keep_profile else None, output)
-    return ScoreResult(label, tuple(cards), None, profile if keep_profile else None)
+        return _finish(ScoreResult(source=label, error=exc), job)
+    kept = profile if job.keep_profile else None
+    return _finish(ScoreResult(source=label, cards=tuple(cards), profile=kept), job, profile)
 
 
-def _score_chunk(
-    chunk: Sequence[tuple[str | CityProfile | ProfileError, str]],
-    frameworks: tuple[str, ...] | None,
-    keep_profile: bool,
-    render: Renderer | None,
-) -> list[ScoreResult]:
-    return [_score_one(item, label, frameworks, keep_profile, render) for item, label in chunk]
+def _finish(result: ScoreResult, job: _Job, profile: CityProfile | None = None) -> ScoreResult:
+    """Render the result in place of its cards, when the batch renders."""
+    if job.render is None:
+        return result
+    output = job.render(attrs.evolve(result, profile=profile) if profile else result)
+    return attrs.evolve(result, cards=(), output=output)
 
 
-def _labelled(
-    items: Iterable[str | os.PathLike[str] | CityProfile],
-) -> Iterator[tuple[str | CityProfile | ProfileError, str]]:
+# Each worker process receives the batch's shared state once, from the pool's initializer.
+_worker_job: _Job | None = None
+
+
+def _start_worker(job: _Job) -> None:
+    global _worker_job
+    _worker_job = job
+
+
+def _score_chunk(chunk: Sequence[tuple[Item, str]]) -> list[ScoreResult]:
+    assert _worker_job is not None, "the worker was started without its job"
+    return [_score_one(item, label, _worker_job) for item, label in chunk]
+
+
+def _check_picklable(job: _Job) -> None:
+    """Say which part of a batch cannot be sent to spawned workers, before any is started."""
+    try:
+        pickle.dumps(job)
+    except Exception:
+        pass
+    else:
+        return
+    for aggregation in job.context.aggregations.values():
+        try:
+            pickle.dumps(aggregation)
+        except Exception as exc:
+            raise PluginError(
+                f"aggregation {aggregation.name!r} cannot be sent to worker processes "
+                f"({type(exc).__name__}: {exc}); register a module-level function, or score "
+                "with jobs=1 or the 'fork' start method",
+                plugin=aggregation.plugin,
+            ) from None
+    try:
+        pickle.dumps(job.render)
+    except Exception as exc:
+        raise TypeError(
+            f"render= must be a module-level function to run in worker processes: {exc}"
+        ) from None
+    pickle.dumps(job)  # anything else: let its own error say what
+
+
+def _labelled(items: Iterable[str | os.PathLike[str] | CityProfile]) -> Iterator[tuple[Item, str]]:
     """Label each input; expand directories and globs (an empty one becomes an error input)."""
     for index, item in enumerate(items):
         if isinstance(item, CityProfile):
@@ -181,10 +295,8 @@ def _labelled(
             yield text, text
 
 
-def _chunks(
-    items: Iterator[tuple[str | CityProfile | ProfileError, str]], size: int
-) -> Iterator[list[tuple[str | CityProfile | ProfileError, str]]]:
-    chunk: list[tuple[str | CityProfile | ProfileError, str]] = []
+def _chunks(items: Iterator[tuple[Item, str]], size: int) -> Iterator[list[tuple[Item, str]]]:
+    chunk: list[tuple[Item, str]] = []
     for item in items:
         chunk.append(item)
         if len(chunk) == size:
@@ -194,50 +306,47 @@ def _chunks(
         yield chunk
 
 
-def _warm() -> None:
-    get_host().registry()
-
-
-def score_many(
-    profiles_or_paths: Iterable[str | os.PathLike[str] | CityProfile],
+def score_inputs(
+    inputs: Iterable[str | os.PathLike[str] | CityProfile],
+    context: ScoringContext,
+    *,
     frameworks: Sequence[str] | None = None,
     jobs: int = 1,
-    *,
     keep_profiles: bool = False,
     chunk_size: int = 32,
     render: Renderer | None = None,
+    start_method: str | None = None,
+    skip_unassessed: bool = False,
 ) -> Iterator[ScoreResult]:
-    """Score many profiles, yielding one :class:`ScoreResult` per input, in input order.
+    """Score many inputs against *context*, yielding one result per input, in input order.
 
-    Args:
-        profiles_or_paths: Profile objects, paths of profile files, directories (searched
-            recursively for ``*.toml``) or globs, consumed lazily; a single one is accepted too.
-        frameworks: Framework ids to score each profile against; None means the frameworks each
-            profile names. A profile that does not assess a requested framework gets an error.
-        jobs: Worker processes; 1 scores in this process. Results are identical whatever *jobs*.
-        keep_profiles: Also return each profile read.
-        chunk_size: Inputs sent to a worker at a time.
-        render: A module-level function turning a result into text, run in the workers; the
-            results then carry ``output`` instead of cards.
-
-    A bad input never stops the others: its result carries the error. Memory stays flat: at
-    most a few chunks per worker are in flight.
+    *start_method* chooses how worker processes start ("fork" where available, else "spawn", by
+    default); the results are the same either way. With *skip_unassessed*, a profile is scored
+    only against the requested frameworks it assesses, instead of failing on the others.
     """
-    if isinstance(profiles_or_paths, str | os.PathLike | CityProfile):
-        profiles_or_paths = [profiles_or_paths]  # one input, not an iterable of characters
-    wanted = tuple(frameworks) if frameworks is not None else None
-    labelled = _labelled(profiles_or_paths)
+    job = _Job(
+        context=context.trimmed(),
+        frameworks=tuple(frameworks) if frameworks is not None else None,
+        keep_profile=keep_profiles,
+        render=render,
+        skip_unassessed=skip_unassessed,
+    )
+    labelled = _labelled(inputs)
     if jobs <= 1:
         for item, label in labelled:
-            yield _score_one(item, label, wanted, keep_profiles, render)
+            yield _score_one(item, label, job)
         return
-    get_host().registry()  # build once in the parent; forked workers inherit it
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    if start_method is None:
+        start_method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    if start_method != "fork":
+        _check_picklable(job)  # spawned workers receive the job pickled
+    mp_context = multiprocessing.get_context(start_method)
     in_flight: collections.deque[Future[list[ScoreResult]]] = collections.deque()
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_warm) as pool:
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=mp_context, initializer=_start_worker, initargs=(job,)
+    ) as pool:
         for chunk in _chunks(labelled, max(1, chunk_size)):
-            in_flight.append(pool.submit(_score_chunk, chunk, wanted, keep_profiles, render))
+            in_flight.append(pool.submit(_score_chunk, chunk))
             while len(in_flight) > 2 * jobs:
                 yield from in_flight.popleft().result()
         while in_flight:

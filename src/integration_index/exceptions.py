@@ -13,6 +13,8 @@ __all__ = [
     "PluginError",
     "Problem",
     "ProfileError",
+    "ScoreCardError",
+    "ScoreCardSchemaWarning",
     "UnknownFrameworkError",
 ]
 
@@ -107,6 +109,14 @@ class ProfileError(IntegrationIndexError, ValueError):
 
 class FrameworkError(IntegrationIndexError, ValueError):
     """A framework definition could not be read or is invalid."""
+
+
+class ScoreCardError(IntegrationIndexError, ValueError):
+    """Score-card data could not be read: not a card, or written by a newer major schema."""
+
+
+class ScoreCardSchemaWarning(UserWarning):
+    """A score card written by a newer minor schema version carried keys that were left aside."""
 
 
 class UnknownFrameworkError(IntegrationIndexError, LookupError):

@@ -7,9 +7,11 @@ Every hook name starts with ``integration_index_``. Implement a hook with the
     [project.entry-points.integration_index]
     my-framework = "my_package.plugin"
 
-The built-in frameworks are plugins of exactly this kind. Registration hooks receive a
-``register`` callback: the host validates everything it receives and reports a bad registration
-(or a plugin that raises) by the plugin's name without stopping the others.
+The built-in frameworks are plugins of exactly this kind. Every hook is called through pluggy:
+an implementation may declare fewer arguments than its spec, and ``tryfirst``/``trylast`` order
+the calls. Registration hooks receive a ``register`` callback: the registry validates everything
+it receives and reports a bad registration (or a plugin that raises) by the plugin's name without
+stopping the others.
 
 Hooks only ever gain arguments; a hook that changes is deprecated with ``warn_on_impl`` first.
 """
@@ -26,8 +28,8 @@ if TYPE_CHECKING:
     from integration_index._model.crosswalk import Crosswalk
     from integration_index._model.framework import Framework, Scale
     from integration_index._model.profile import CityProfile
+    from integration_index._model.report import ReportSection
     from integration_index._model.scorecard import ScoreCard
-    from integration_index._reports.sections import ReportSection
 
 __all__ = [
     "PROJECT_NAME",
@@ -47,14 +49,14 @@ hookspec = pluggy.HookspecMarker(PROJECT_NAME)
 hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 
 #: The kinds of report a plugin may add sections to.
-ReportKind = Literal["score", "plan", "progress", "peer-review", "profile"]
+ReportKind = Literal["score", "plan", "progress", "peer-review"]
 
 
 @hookspec
 def integration_index_register_scales(register: Callable[[Scale | str | Path], None]) -> None:
     """Register rating scales that any framework may use by id.
 
-    Call ``register`` with a :class:`~integration_index.Scale` or the path of a shared-scale TOML
+    Call ``register`` with a :class:`~integration_index.model.Scale` or the path of a shared-scale TOML
     file (see docs/framework-format.md). Scales are registered before frameworks, so a framework
     may name a shared scale without defining it.
 
@@ -85,7 +87,7 @@ def integration_index_register_frameworks(
     """Register frameworks.
 
     Call ``register`` with a :class:`~integration_index.Framework` or the path of a framework
-    TOML file (see docs/framework-format.md). The host validates each one (its scales and
+    TOML file (see docs/framework-format.md). The registry validates each one (its scales and
     aggregations must exist, its id must be new) and reports a bad one by plugin name.
 
     Returns nothing. Since 0.1.0.
@@ -98,7 +100,7 @@ def integration_index_register_crosswalks(
 ) -> None:
     """Register crosswalks: declared links between criteria of different frameworks.
 
-    Call ``register`` with a :class:`~integration_index.Crosswalk` or the path of a crosswalk TOML
+    Call ``register`` with a :class:`~integration_index.model.Crosswalk` or the path of a crosswalk TOML
     file. Links whose frameworks are not all registered are ignored; a link to a criterion that
     does not exist in a registered framework is an error reported by plugin name.
 
@@ -116,12 +118,13 @@ def integration_index_report_sections(
 ) -> list[ReportSection] | None:
     """Add framework-specific sections to a report.
 
-    ``report`` says which report is being written ("score", "plan", "progress", "peer-review" or
-    "profile"); ``cards`` and ``profiles`` are what it is written from (one each for most reports,
-    several in date order for "progress"); ``options`` carries the report's options (for
-    example ``{"target": 75.0}`` for a plan). Return None, or a list of
-    :class:`~integration_index.ReportSection`, for the frameworks your plugin knows; the host
-    orders sections by their ``order`` and then by plugin name.
+    ``report`` says which report is being written ("score", "plan", "progress" or
+    "peer-review"); ``cards`` and ``profiles`` are what it is written from (one each for most
+    reports, several in date order for "progress"); ``options`` carries the report's options
+    (for example ``{"target": 75.0}`` for a plan). Return None, or a list of
+    :class:`~integration_index.model.ReportSection`, for the frameworks your plugin knows. An
+    implementation may declare only the arguments it uses. The registry orders sections by their
+    ``order``, then in pluggy's call order (``tryfirst`` implementations first).
 
     Returns a list of ReportSection or None. Since 0.1.0.
     """

@@ -14,7 +14,7 @@ from integration_index._model.scorecard import ScoreCard
 __all__ = ["Ranking", "RankingRow", "population_band", "rank"]
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class RankingRow:
     """One city in a ranking.
 
@@ -45,7 +45,7 @@ class RankingRow:
     band_size: int
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Ranking:
     """A ranking of cities on one framework.
 
@@ -117,17 +117,17 @@ def rank(entries: Sequence[tuple[CityProfile, ScoreCard]], bands: Sequence[int])
         band_rank = _ranks(band_scores)[peers.index(index)]
         rows.append(
             RankingRow(
-                card.city_id,
-                card.city_name,
-                profile.city.country,
-                profile.city.population,
-                labels[index],
-                card.assessment_date.isoformat(),
-                card.score,
-                card.coverage,
-                overall[index],
-                band_rank,
-                len(peers),
+                city_id=card.city_id,
+                city_name=card.city_name,
+                country=profile.city.country,
+                population=profile.city.population,
+                band=labels[index],
+                assessment_date=card.assessment_date.isoformat(),
+                score=card.score,
+                coverage=card.coverage,
+                rank=overall[index],
+                band_rank=band_rank,
+                band_size=len(peers),
             )
         )
-    return Ranking(framework_id, tuple(bands), tuple(rows))
+    return Ranking(framework_id=framework_id, bands=tuple(bands), rows=tuple(rows))

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from typing import Literal
 
 import attrs
 
 from integration_index._analysis._weights import overall_shares
+from integration_index._model.criteria import Criterion
 from integration_index._model.framework import Framework, Practice
 from integration_index._model.profile import CityProfile
+from integration_index._model.scale import Scale
 from integration_index._model.scorecard import ScoreCard
 
 __all__ = ["DevelopmentPlan", "Objective", "PlanAction", "development_plan"]
@@ -17,7 +20,7 @@ __all__ = ["DevelopmentPlan", "Objective", "PlanAction", "development_plan"]
 _EFFORT_ORDER = {"low": 0, "medium": 1, "high": 2}
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class PlanAction:
     """A rated criterion not yet at its target: a priority action.
 
@@ -54,7 +57,7 @@ class PlanAction:
     reason: str
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Objective:
     """A top-level criterion below its target.
 
@@ -81,7 +84,7 @@ class Objective:
     examples: tuple[Practice, ...]
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class DevelopmentPlan:
     """A development plan built from one score card.
 
@@ -135,95 +138,18 @@ def development_plan(
     """
     if target is not None and not 0.0 <= target <= 100.0:
         raise ValueError(f"target must be within [0, 100], got {target}")
-    shares = overall_shares(card)
-    efforts: dict[str, str] = {}
-    if profile is not None:
-        for item in profile.evidence_for(framework.id):
-            if item.effort is not None:
-                known = efforts.get(item.criterion)
-                if known is None or _EFFORT_ORDER[item.effort] < _EFFORT_ORDER[known]:
-                    efforts[item.criterion] = item.effort
-
-    def target_of(result_target: float | None) -> float:
-        if target is not None:
-            return target
-        return result_target if result_target is not None else 75.0
-
+    planning = _Planning(
+        card=card,
+        framework=framework,
+        shares=overall_shares(card),
+        efforts=_lowest_efforts(profile, framework) if profile is not None else {},
+        target=target,
+    )
     objectives: list[Objective] = []
     for top in framework.criteria:
-        result = card.node(top.id)
-        if not result.adjusted.applicable:
-            continue
-        goal = target_of(result.target)
-        score = result.adjusted.score
-        if score is not None and score >= goal:
-            continue
-        actions = []
-        for leaf in (node for node in top.walk() if node.is_leaf):
-            leaf_result = card.node(leaf.id)
-            if not leaf_result.adjusted.applicable:
-                continue
-            leaf_goal = target_of(leaf_result.target)
-            current = leaf_result.value * 100.0 if leaf_result.value is not None else None
-            if current is not None and current >= leaf_goal:
-                continue
-            scale = framework.scale_of(leaf)
-            next_level = None
-            one_step = False
-            if scale is not None:
-                base = leaf_result.value if leaf_result.value is not None else -1.0
-                above = [level for level in scale.levels if level.value > base + 1e-12]
-                if above:
-                    next_level = above[0].id
-                    one_step = above[0].value * 100.0 >= leaf_goal - 1e-9
-            gap = leaf_goal - (current or 0.0)
-            weight = shares.get(leaf.id, 0.0)
-            effort = efforts.get(leaf.id)
-            quick = one_step or effort == "low"
-            why = [f"priority = weight {weight:.4f} x gap {gap:.1f} = {weight * gap:.3f}"]
-            if current is None:
-                why.append("not yet assessed: gather evidence first")
-            if one_step:
-                why.append(f"quick win: the next level ({next_level}) reaches the target")
-            elif effort == "low":
-                why.append("quick win: the evidence marks it low effort")
-            else:
-                why.append("long-haul: more than one level below the target")
-            actions.append(
-                PlanAction(
-                    criterion=leaf.id,
-                    objective=top.id,
-                    title=leaf.title.en,
-                    assessed=current is not None,
-                    current=current,
-                    current_level=leaf_result.level,
-                    next_level=next_level,
-                    target=leaf_goal,
-                    gap=gap,
-                    weight=weight,
-                    priority=weight * gap,
-                    horizon="quick-win" if quick else "long-haul",
-                    effort=effort,
-                    reason="; ".join(why),
-                )
-            )
-        actions.sort(key=lambda action: (-action.priority, action.criterion))
-        lower = result.adjusted.lower if result.adjusted.lower is not None else 0.0
-        gap = goal - (score if score is not None else lower)
-        weight = shares.get(top.id, 0.0)
-        objectives.append(
-            Objective(
-                top.id,
-                top.title.en,
-                score,
-                goal,
-                gap,
-                weight,
-                weight * gap,
-                tuple(actions),
-                top.examples,
-            )
-        )
+        objective = planning.objective(top)
+        if objective is not None:
+            objectives.append(objective)
     objectives.sort(key=lambda objective: (-objective.priority, objective.criterion))
     ranked = sorted(
         (a for o in objectives for a in o.actions), key=lambda a: (-a.priority, a.criterion)
@@ -240,3 +166,129 @@ def development_plan(
         long_haul=tuple(a.criterion for a in ranked if a.horizon == "long-haul"),
         method=METHOD,
     )
+
+
+def _lowest_efforts(profile: CityProfile, framework: Framework) -> dict[str, str]:
+    """The lowest effort the profile's evidence marks on each criterion of *framework*."""
+    efforts: dict[str, str] = {}
+    for item in profile.evidence_for(framework.id):
+        if item.effort is not None:
+            known = efforts.get(item.criterion)
+            if known is None or _EFFORT_ORDER[item.effort] < _EFFORT_ORDER[known]:
+                efforts[item.criterion] = item.effort
+    return efforts
+
+
+@attrs.frozen(kw_only=True)
+class _Planning:
+    """What one plan is built from: the card, its framework, each node's share of the overall
+    score, the lowest effort marked per criterion, and the target override (if any)."""
+
+    card: ScoreCard
+    framework: Framework
+    shares: Mapping[str, float]
+    efforts: Mapping[str, str]
+    target: float | None
+
+    def goal(self, result_target: float | None) -> float:
+        """The target that applies: the plan's override, else the criterion's, else 75."""
+        if self.target is not None:
+            return self.target
+        return result_target if result_target is not None else 75.0
+
+    def objective(self, top: Criterion) -> Objective | None:
+        """The objective for the top-level criterion *top* (None when met or not applicable)."""
+        result = self.card.node(top.id)
+        if not result.adjusted.applicable:
+            return None
+        goal = self.goal(result.target)
+        score = result.adjusted.score
+        if score is not None and score >= goal:
+            return None
+        actions = []
+        for leaf in (node for node in top.walk() if node.is_leaf):
+            action = self.action(top, leaf)
+            if action is not None:
+                actions.append(action)
+        actions.sort(key=lambda action: (-action.priority, action.criterion))
+        lower = result.adjusted.lower if result.adjusted.lower is not None else 0.0
+        gap = goal - (score if score is not None else lower)
+        weight = self.shares.get(top.id, 0.0)
+        return Objective(
+            criterion=top.id,
+            title=top.title.en,
+            score=score,
+            target=goal,
+            gap=gap,
+            weight=weight,
+            priority=weight * gap,
+            actions=tuple(actions),
+            examples=top.examples,
+        )
+
+    def action(self, top: Criterion, leaf: Criterion) -> PlanAction | None:
+        """The priority action on the rated criterion *leaf* under *top* (None when it is at
+        its target or not applicable)."""
+        leaf_result = self.card.node(leaf.id)
+        if not leaf_result.adjusted.applicable:
+            return None
+        leaf_goal = self.goal(leaf_result.target)
+        current = leaf_result.value * 100.0 if leaf_result.value is not None else None
+        if current is not None and current >= leaf_goal:
+            return None
+        scale = self.framework.scale_of(leaf)
+        next_level, one_step = _next_level(scale, leaf_result.value, leaf_goal)
+        gap = leaf_goal - (current or 0.0)
+        weight = self.shares.get(leaf.id, 0.0)
+        effort = self.efforts.get(leaf.id)
+        quick = one_step or effort == "low"
+        return PlanAction(
+            criterion=leaf.id,
+            objective=top.id,
+            title=leaf.title.en,
+            assessed=current is not None,
+            current=current,
+            current_level=leaf_result.level,
+            next_level=next_level,
+            target=leaf_goal,
+            gap=gap,
+            weight=weight,
+            priority=weight * gap,
+            horizon="quick-win" if quick else "long-haul",
+            effort=effort,
+            reason=_reason(weight, gap, current, next_level, one_step=one_step, effort=effort),
+        )
+
+
+def _next_level(scale: Scale | None, value: float | None, goal: float) -> tuple[str | None, bool]:
+    """The next level up from *value* on *scale* (None at the top or off a scale), and whether
+    it reaches *goal*."""
+    if scale is None:
+        return None, False
+    base = value if value is not None else -1.0
+    above = [level for level in scale.levels if level.value > base + 1e-12]
+    if not above:
+        return None, False
+    return above[0].id, above[0].value * 100.0 >= goal - 1e-9
+
+
+def _reason(
+    weight: float,
+    gap: float,
+    current: float | None,
+    next_level: str | None,
+    *,
+    one_step: bool,
+    effort: str | None,
+) -> str:
+    """Why an action ranks where it does and why it is a quick win or long-haul work."""
+    why = [f"priority = weight {weight:.4f} x gap {gap:.1f} = {weight * gap:.3f}"]
+    if current is None:
+        why.append("not yet assessed: gather evidence first")
+    if one_step:
+        why.append(f"quick win: the next level ({next_level}) reaches the target")
+    elif effort == "low":
+        why.append("quick win: the evidence marks it low effort")
+    else:
+        why.append("long-haul: more than one level below the target")
+    return "; ".join(why)

@@ -16,7 +16,7 @@ __all__ = ["NodeProgress", "ProgressReport", "compare_assessments"]
 Direction = Literal["up", "down", "same", "new", "lost", "unscored", "not-applicable"]
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class NodeProgress:
     """One node's adjusted scores across the assessments.
 
@@ -39,7 +39,7 @@ class NodeProgress:
     direction: Direction
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class ProgressReport:
     """Progress of one city on one framework across several assessments.
 
@@ -114,12 +114,12 @@ def compare_assessments(cards: Sequence[ScoreCard], framework: Framework) -> Pro
             direction = "not-applicable"  # left out at the latest assessment (outside competence)
         nodes.append(
             NodeProgress(
-                node_id,
-                node.title.en,
-                len(framework.ancestors(node_id)) + 1,
-                scores,
-                delta,
-                direction,
+                criterion=node_id,
+                title=node.title.en,
+                depth=len(framework.ancestors(node_id)) + 1,
+                scores=scores,
+                delta=delta,
+                direction=direction,
             )
         )
     overall = tuple(card.overall.adjusted.score for card in ordered)

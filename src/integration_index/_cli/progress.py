@@ -20,9 +20,9 @@ def wanted(stream: TextIO, requested: bool | None) -> bool:
 class Progress:
     """Redraws one line on *stream* at most ten times a second."""
 
-    def __init__(self, total: int | None, stream: TextIO = sys.stderr) -> None:
+    def __init__(self, total: int | None, stream: TextIO | None = None) -> None:
         self.total = total
-        self.stream = stream
+        self.stream = stream if stream is not None else sys.stderr  # the current one, not import's
         self.done = 0
         self.failed = 0
         self.start = time.monotonic()

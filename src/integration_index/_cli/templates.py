@@ -46,6 +46,21 @@ def profile_template(
         'mode = "self-assessment"',
         "assessors = []",
     ]
+    lines += _context_and_exclusions(framework)
+    for top in framework.criteria:
+        lines += ["", "# " + "=" * 94]
+        lines += _comment(f"{top.id} {top.title.en}")
+        if top.statement:
+            lines += _comment(top.statement.en)
+        lines.append("# " + "=" * 94)
+        for leaf in (node for node in top.walk() if node.is_leaf):
+            lines += _leaf_entry(framework, leaf)
+    return "\n".join(lines) + "\n"
+
+
+def _context_and_exclusions(framework: Framework) -> list[str]:
+    """Commented entries for the contextual factors and the exclusions a framework allows."""
+    lines: list[str] = []
     if framework.contextual_factors:
         lines += [
             "",
@@ -68,15 +83,7 @@ def profile_template(
             if rule.factor:
                 lines.append(f"# factor = {format_value(rule.factor)}")
             lines += ['# reason = "..."']
-    for top in framework.criteria:
-        lines += ["", "# " + "=" * 94]
-        lines += _comment(f"{top.id} {top.title.en}")
-        if top.statement:
-            lines += _comment(top.statement.en)
-        lines.append("# " + "=" * 94)
-        for leaf in (node for node in top.walk() if node.is_leaf):
-            lines += _leaf_entry(framework, leaf)
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def _leaf_entry(framework: Framework, leaf: Criterion) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, TypeVar
 
 import attrs
@@ -20,6 +20,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 
 from integration_index._model.crosswalk import Link
 from integration_index._model.framework import Condition
+from integration_index._model.frozen import FrozenDict
 from integration_index._model.profile import (
     EFFORTS,
     SOURCE_KINDS,
@@ -28,7 +29,7 @@ from integration_index._model.profile import (
     MetadataValue,
 )
 from integration_index._model.text import Text
-from integration_index.exceptions import Problem
+from integration_index.exceptions import IntegrationIndexError, Problem
 
 __all__ = ["card_converter", "model_converter", "problems_from", "structure"]
 
@@ -37,7 +38,7 @@ T = TypeVar("T")
 
 def _structure_text(value: Any, _: type) -> Text:
     if isinstance(value, str):
-        return Text(value)
+        return Text(en=value)
     if isinstance(value, Mapping):
         extra = set(value) - {"en", "fr"}
         if extra:
@@ -49,7 +50,7 @@ def _structure_text(value: Any, _: type) -> Text:
         french = value.get("fr")
         if french is not None and not isinstance(french, str):
             raise ValueError("expected 'fr' to be a string")
-        return Text(value["en"], french)
+        return Text(en=value["en"], fr=french)
     raise ValueError(
         f"expected a string or a table {{ en = ..., fr = ... }}, got {type(value).__name__}"
     )
@@ -150,6 +151,31 @@ def _array_hook_factory(type_: Any, converter: cattrs.Converter) -> Any:
     return structure
 
 
+def _is_frozen_dict(type_: Any) -> bool:
+    return type_ is FrozenDict or getattr(type_, "__origin__", None) is FrozenDict
+
+
+def _frozen_dict_hook_factory(type_: Any, converter: cattrs.Converter) -> Any:
+    """Tables to FrozenDicts, keys and values structured as for the matching dict type."""
+    key_type, value_type = getattr(type_, "__args__", (Any, Any))
+    as_dict = dict[key_type, value_type]  # type: ignore[valid-type]
+    handler = converter.get_structure_hook(as_dict)
+
+    def structure(value: Any, _: Any) -> FrozenDict[Any, Any]:
+        if type(value) is not dict and not isinstance(value, Mapping):
+            raise ValueError(f"expected a table, got {type(value).__name__}")
+        return FrozenDict.adopt(handler(value, as_dict))
+
+    return structure
+
+
+def _unstructure_frozen_dict_hook(converter: cattrs.Converter) -> Any:
+    def unstructure(value: FrozenDict[Any, Any]) -> dict[Any, Any]:
+        return {key: converter.unstructure(item) for key, item in value.items()}
+
+    return unstructure
+
+
 def _is_array(type_: Any) -> bool:
     args: tuple[Any, ...] = getattr(type_, "__args__", ())
     return getattr(type_, "__origin__", None) is tuple and len(args) == 2 and args[1] is Ellipsis
@@ -160,6 +186,10 @@ def _make(*, omit_defaults: bool, dates_as_text: bool, detailed: bool = True) ->
         forbid_extra_keys=True, omit_if_default=omit_defaults, detailed_validation=detailed
     )
     converter.register_structure_hook_factory(_is_array, _array_hook_factory)
+    converter.register_structure_hook_factory(_is_frozen_dict, _frozen_dict_hook_factory)
+    converter.register_unstructure_hook_func(
+        _is_frozen_dict, _unstructure_frozen_dict_hook(converter)
+    )
     converter.register_structure_hook(Text, _structure_text)
     converter.register_unstructure_hook(Text, _unstructure_text)
     converter.register_structure_hook(str, _structure_str)
@@ -225,15 +255,11 @@ def _fast_evidence(data: Any, _: type) -> Evidence:
     # checks, without its per-field machinery, and declines anything unusual.
     if type(data) is not dict or not data.keys() <= _EVIDENCE_KEYS:
         raise _NotFast
-    criterion = data.get("criterion")
     rating = data.get("rating")
-    source = data.get("source")
-    if type(criterion) is not str or source not in _SOURCE_KINDS:
+    if type(data.get("criterion")) is not str or data.get("source") not in _SOURCE_KINDS:
         raise _NotFast
-    if type(rating) is int:
-        rating = float(rating)
-    elif type(rating) is not str and type(rating) is not float:
-        raise _NotFast
+    if type(rating) is not str and type(rating) is not float and type(rating) is not int:
+        raise _NotFast  # Evidence's converter makes an int rating a float
     for key in _OPTIONAL_TEXT:
         value = data.get(key)
         if value is not None and type(value) is not str:
@@ -244,17 +270,8 @@ def _fast_evidence(data: Any, _: type) -> Evidence:
     effort = data.get("effort")
     if effort is not None and effort not in _EFFORTS:
         raise _NotFast
-    return Evidence(
-        criterion,
-        rating,
-        source,
-        data.get("framework"),
-        data.get("reference"),
-        date,
-        data.get("assessor"),
-        data.get("note"),
-        effort,
-    )
+    # The keys are checked to be Evidence's own: passing them on is the cheapest keyword call.
+    return Evidence(**data)
 
 
 @functools.cache
@@ -282,7 +299,9 @@ def structure(data: Any, cls: type[T], converter: cattrs.Converter | None = None
             converter = model_converter()
     try:
         return converter.structure(data, cls)
-    except (ClassValidationError, IterableValidationError) as exc:
+    except (ClassValidationError, IterableValidationError, IntegrationIndexError) as exc:
+        # cattrs wraps what a class's __init__ raises (validators, __attrs_post_init__) in a
+        # ClassValidationError at that class's path; a model check's own problems are kept.
         raise StructureError(problems_from(exc)) from None
 
 
@@ -298,7 +317,6 @@ _FIELD_MESSAGE = re.compile(
     r"^(?:([a-z_]+)(?: '[^']*'| [-0-9.e]+)? must |'([a-z_]+)' must |Length of '([a-z_]+)' must )"
 )
 _EXTRA_KEY = re.compile(r"^unknown key '([^']+)';")
-_SUBSCRIPT = re.compile(r"\[(['\"])(.*?)\1\]")
 
 
 def _format_exception(exc: BaseException, type_: type | None) -> str:
@@ -343,19 +361,58 @@ def _describe(type_: Any) -> str:
 
 
 def problems_from(exc: BaseException) -> list[Problem]:
-    """Turn a cattrs validation error into Problems with key paths such as ``evidence[3].rating``."""
+    """Turn a cattrs validation error into Problems with key paths such as ``evidence[3].rating``.
+
+    A model check that raises an IntegrationIndexError (a scale's levels, a framework's
+    cross-references) gives its own problems, their key paths prefixed with where it stands.
+    """
     problems: list[Problem] = []
-    for line in cattrs.transform_error(exc, path="$", format_exception=_format_exception):
-        message, _, path = line.rpartition(" @ ")
-        path = _SUBSCRIPT.sub(lambda m: "." + m.group(2), path)
-        path = path.removeprefix("$").removeprefix(".")
+    for error, type_, path in _failures(exc, None, ""):
+        if isinstance(error, IntegrationIndexError):
+            problems.extend(
+                Problem(problem.message, _join(path, problem.key_path), problem.line)
+                for problem in error.problems
+            )
+            continue
+        message = _format_exception(error, type_)
         # attrs validators run on the whole object; their messages start with the field's name.
         field = _FIELD_MESSAGE.match(message)
         if field:
             name = next(group for group in field.groups() if group)
-            path = f"{path}.{name}" if path else name
+            path = _join(path, name)
         extra = _EXTRA_KEY.match(message)
         if extra:  # one unknown key: point at it, not at its table
-            path = f"{path}.{extra.group(1)}" if path else extra.group(1)
-        problems.append(Problem(message or line, path))
+            path = _join(path, extra.group(1))
+        problems.append(Problem(message or type(error).__name__, path))
     return problems
+
+
+def _failures(
+    exc: BaseException, type_: Any, path: str
+) -> Iterator[tuple[BaseException, Any, str]]:
+    """Each failure inside a cattrs error tree, with the type expected and its key path."""
+    if isinstance(exc, IterableValidationError):
+        items, unplaced = exc.group_exceptions()
+        for error, item in items:
+            index = item.index
+            where = f"{path}[{index}]" if isinstance(index, int) else _join(path, str(index))
+            yield from _failures(error, item.type, where)
+        for error in unplaced:
+            yield from _failures(error, None, path)
+    elif isinstance(exc, ClassValidationError):
+        attributes, whole = exc.group_exceptions()
+        for error, attribute in attributes:
+            yield from _failures(error, attribute.type, _join(path, attribute.name))
+        for error in whole:  # raised by the class's __init__: validators, __attrs_post_init__
+            yield from _failures(error, None, path)
+    else:
+        yield exc, type_, path
+
+
+def _join(path: str, key: str) -> str:
+    """A key path one step further: ``a`` + ``b`` = ``a.b``; ``a`` + ``[0].b`` = ``a[0].b``."""
+    if not key:
+        return path
+    if not path or key.startswith("["):
+        return path + key
+    return f"{path}.{key}"

@@ -89,6 +89,11 @@ def locate(text: str, key_path: str) -> int | None:
     """
     if not key_path:
         return None
+    return _lookup(_positions(text), key_path)
+
+
+def _positions(text: str) -> dict[str, int]:
+    """The line of every table, array-of-tables item and key written in *text*, by key path."""
     positions: dict[str, int] = {}
     resolved: dict[str, str] = {}
     counts: dict[str, int] = {}
@@ -123,6 +128,10 @@ def locate(text: str, key_path: str) -> int | None:
             rest = line[key.end() :]
             if rest.count('"""') % 2 == 1 or rest.count("'''") % 2 == 1:
                 in_multiline = True
+    return positions
+
+
+def _lookup(positions: dict[str, int], key_path: str) -> int | None:
     parts: list[str] = []
     for match in _PATH_PART.finditer(key_path):
         if match.group(1) is not None:
@@ -140,4 +149,8 @@ def with_lines(problems: list[Problem], text: str | None) -> list[Problem]:
     """The problems with their lines looked up in *text* (unchanged when there is no text)."""
     if not text:
         return problems
-    return [Problem(p.message, p.key_path, locate(text, p.key_path)) for p in problems]
+    positions = _positions(text)  # once: a file with many problems is scanned once
+    return [
+        Problem(p.message, p.key_path, _lookup(positions, p.key_path) if p.key_path else None)
+        for p in problems
+    ]

@@ -7,6 +7,7 @@ from typing import Literal
 import attrs
 
 from integration_index._model.text import Text
+from integration_index._model.validators import value_class
 
 __all__ = ["Crosswalk", "Link", "Relation"]
 
@@ -25,7 +26,7 @@ def _check_reference(instance: object, attribute: attrs.Attribute[str], value: s
         raise ValueError(f"expected 'framework-id:criterion-id', got {value!r}")
 
 
-@attrs.frozen
+@value_class(kw_only=True)
 class Link:
     """One declared link between two criteria.
 
@@ -43,7 +44,7 @@ class Link:
     note: Text | None = None
 
 
-@attrs.frozen
+@value_class(kw_only=True)
 class Relation:
     """A criterion related to the one asked about, seen from that one.
 
@@ -62,7 +63,7 @@ class Relation:
     crosswalk: str
 
 
-@attrs.frozen
+@value_class(kw_only=True)
 class Crosswalk:
     """A versioned set of links between frameworks.
 
@@ -90,5 +91,13 @@ class Crosswalk:
             else:
                 continue
             framework, _, criterion = other.partition(":")
-            found.append(Relation(framework, criterion, relation, link.note, self.id))
+            found.append(
+                Relation(
+                    framework=framework,
+                    criterion=criterion,
+                    relation=relation,
+                    note=link.note,
+                    crosswalk=self.id,
+                )
+            )
         return found

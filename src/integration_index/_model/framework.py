@@ -1,17 +1,41 @@
-"""Frameworks: rating scales, the criteria tree, contextual factors and modifier rules."""
+"""Frameworks: rating scales, the criteria tree, contextual factors and modifier rules.
+
+The parts live in their own modules (:mod:`.scale`, :mod:`.criteria`, :mod:`.context`); this
+module holds the Framework itself, with the checks of its cross-references, and re-exports them.
+"""
 
 from __future__ import annotations
 
 import functools
-import itertools
-import math
 import re
-from collections.abc import Iterator, Mapping
-from typing import Literal
+import types
+from collections.abc import Collection, Iterator, Mapping, Sequence
 
 import attrs
 
-from integration_index._model.text import Text
+from integration_index._model.context import (
+    CompetenceExclusion,
+    Condition,
+    ContextualFactor,
+    FactorValue,
+    ModifierRule,
+)
+from integration_index._model.criteria import (
+    EVIDENCE_RULES,
+    Criterion,
+    EvidenceRule,
+    Practice,
+    PracticeCategory,
+)
+from integration_index._model.scale import Goalposts, Level, Scale
+from integration_index._model.text import Source, Text
+from integration_index._model.validators import (
+    check_id,
+    check_score_range,
+    check_unit_interval,
+    value_class,
+)
+from integration_index.exceptions import FrameworkError, Problem
 
 __all__ = [
     "AGGREGATIONS",
@@ -20,35 +44,29 @@ __all__ = [
     "ContextualFactor",
     "Criterion",
     "EVIDENCE_RULES",
+    "EvidenceRule",
+    "FactorValue",
     "Framework",
     "Goalposts",
     "Level",
     "ModifierRule",
+    "OVERALL",
     "Practice",
     "PracticeCategory",
     "Scale",
     "Settings",
     "Source",
     "TextBlock",
+    "aggregation_problems",
+    "framework_problems",
 ]
 
 #: Aggregation methods every framework can use; plugins may register more.
 AGGREGATIONS = ("weighted_mean", "geometric_mean", "minimum", "gate")
-#: How several ratings of one leaf combine into one value.
-EVIDENCE_RULES = ("median", "mean", "min", "max", "latest")
-
-EvidenceRule = Literal["median", "mean", "min", "max", "latest"]
-FactorValue = str | float | bool
-
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-_FRAMEWORK_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 #: The id of the whole framework in a score card; no criterion may use it.
 OVERALL = "overall"
 
-
-def _check_id(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
-    if not _ID.match(value):
-        raise ValueError(f"{attribute.name} {value!r} must match {_ID.pattern}")
+_FRAMEWORK_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 def _check_framework_id(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
@@ -56,356 +74,7 @@ def _check_framework_id(instance: object, attribute: attrs.Attribute[str], value
         raise ValueError(f"{attribute.name} {value!r} must be lowercase letters, digits and '-'")
 
 
-def _check_unit_interval(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
-    if not 0.0 <= value <= 1.0 or math.isnan(value):
-        raise ValueError(f"{attribute.name} must be within [0, 1], got {value!r}")
-
-
-def _check_score_range(
-    instance: object, attribute: attrs.Attribute[float | None], value: float | None
-) -> None:
-    if value is not None and not 0.0 <= value <= 100.0:
-        raise ValueError(f"{attribute.name} must be within [0, 100], got {value!r}")
-
-
-def _check_positive(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
-    if not value > 0.0 or math.isinf(value):
-        raise ValueError(f"{attribute.name} must be a positive finite number, got {value!r}")
-
-
-@attrs.frozen
-class Level:
-    """One level of a rating scale.
-
-    Attributes:
-        id: The level's id, used as a rating in profiles (for example "largely").
-        value: Its value in [0, 1]; a scale's first level is 0 and its last is 1.
-        label: Its name.
-        description: What the level means, if the framework says.
-    """
-
-    id: str = attrs.field(validator=_check_id)
-    value: float = attrs.field(converter=float, validator=_check_unit_interval)
-    label: Text
-    description: Text | None = None
-
-
-@attrs.frozen
-class Scale:
-    """An ordered rating scale, lowest level first.
-
-    Attributes:
-        id: The scale's id; frameworks refer to it from their settings and criteria.
-        title: Its name.
-        levels: The levels, lowest first; values strictly increase from 0 to 1.
-        description: What the scale is for and why it was chosen.
-        version: The version of a shared scale definition, if it has one.
-        source: Where a shared scale comes from.
-    """
-
-    id: str = attrs.field(validator=_check_id)
-    title: Text
-    levels: tuple[Level, ...]
-    description: Text | None = None
-    version: str | None = None
-    source: Source | None = None
-
-    def __attrs_post_init__(self) -> None:
-        if len(self.levels) < 2:
-            raise ValueError(f"scale {self.id!r} needs at least 2 levels")
-        values = [level.value for level in self.levels]
-        if values[0] != 0.0 or values[-1] != 1.0:
-            raise ValueError(f"scale {self.id!r}: the first level must be 0.0 and the last 1.0")
-        if any(b <= a for a, b in itertools.pairwise(values)):
-            raise ValueError(f"scale {self.id!r}: level values must strictly increase")
-        ids = [level.id for level in self.levels]
-        if len(set(ids)) != len(ids):
-            raise ValueError(f"scale {self.id!r}: level ids must be unique")
-
-    @functools.cached_property
-    def values(self) -> Mapping[str, float]:
-        """Level id to value."""
-        return {level.id: level.value for level in self.levels}
-
-    def level(self, level_id: str) -> Level:
-        """Return the level with this id; raise KeyError if there is none."""
-        for level in self.levels:
-            if level.id == level_id:
-                return level
-        raise KeyError(level_id)
-
-    def nearest(self, value: float) -> Level:
-        """Return the level whose value is nearest *value* (the lower one on a tie)."""
-        return min(self.levels, key=lambda level: (abs(level.value - value), level.value))
-
-    def rank(self, level_id: str) -> int:
-        """Return the position of a level, 0 for the lowest."""
-        return [level.id for level in self.levels].index(level_id)
-
-
-@attrs.frozen
-class Goalposts:
-    """Normalisation of a measured value to [0, 1] for a quantitative criterion.
-
-    Attributes:
-        min: The value scoring 0 when higher is better (100 when lower is better).
-        max: The value scoring 100 when higher is better (0 when lower is better).
-        direction: "higher" or "lower": which way is better.
-        target: Optional: a value at or beyond which the score is 100; it replaces the better
-            goalpost.
-        unit: The unit of measurement, for display.
-    """
-
-    min: float = attrs.field(converter=float)
-    max: float = attrs.field(converter=float)
-    direction: Literal["higher", "lower"] = "higher"
-    target: float | None = None
-    unit: str | None = None
-
-    def __attrs_post_init__(self) -> None:
-        if not self.min < self.max:
-            raise ValueError(f"goalposts: min ({self.min}) must be below max ({self.max})")
-        if self.direction not in ("higher", "lower"):
-            raise ValueError(
-                f"goalposts: direction must be 'higher' or 'lower', got {self.direction!r}"
-            )
-        if self.target is not None and not self.min <= self.target <= self.max:
-            raise ValueError("goalposts: target must lie between min and max")
-
-    def normalise(self, measured: float, target: float | None = None) -> float:
-        """Map a measured value to [0, 1]; *target* overrides the declared target."""
-        target = self.target if target is None else target
-        low, high = self.min, self.max
-        if self.direction == "higher":
-            if target is not None:
-                high = target
-            if high <= low:
-                return 1.0 if measured >= high else 0.0
-            share = (measured - low) / (high - low)
-        else:
-            if target is not None:
-                low = target
-            if high <= low:
-                return 1.0 if measured <= low else 0.0
-            share = (high - measured) / (high - low)
-        return min(1.0, max(0.0, share))
-
-
-@attrs.frozen
-class Practice:
-    """A city example or good practice that the source gives.
-
-    Attributes:
-        city: The city.
-        text: What the city did.
-        country: Its country, if known.
-        title: A short name for the practice.
-        figures: Figures the text gives (budgets, percentages), verbatim.
-        tags: Free tags.
-        id: A unique id, for practices in a framework's library.
-        category: The practice category (a ``PracticeCategory`` id), for the library.
-        criteria: Ids of criteria the practice illustrates.
-        source_section: Where in the source it stands.
-    """
-
-    city: str
-    text: Text
-    country: str | None = None
-    title: Text | None = None
-    figures: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-    id: str | None = None
-    category: str | None = None
-    criteria: tuple[str, ...] = ()
-    source_section: str | None = None
-
-
-@attrs.frozen
-class PracticeCategory:
-    """A category of practices (for example the GFMD's four kinds of city solutions).
-
-    Attributes:
-        id: The category's id.
-        title: Its name.
-        description: What it covers.
-    """
-
-    id: str = attrs.field(validator=_check_id)
-    title: Text
-    description: Text | None = None
-
-
-@attrs.frozen
-class Criterion:
-    """A node of the criteria tree: a group, a criterion or an indicator, at any depth.
-
-    A node with children is scored by aggregating them; a leaf is rated by profiles, on a scale or,
-    when it has goalposts, by a measured value.
-
-    Attributes:
-        id: Unique within the framework.
-        title: Its name (for a guiding question, the question itself).
-        kind: A free label: "group", "key-factor", "guiding-question", "action"...
-        statement: The sentence a city verifies, if any.
-        rationale: Why it matters, if the source says.
-        weight: Its weight among its siblings (positive; equal by default).
-        aggregation: How its children combine; None means the framework's default.
-        gate_threshold: For the "gate" aggregation, the value a child must reach to be met.
-        evidence_rule: How several ratings of this leaf combine; None means the framework's default.
-        scale: The scale a leaf is rated on; None means the framework's default.
-        goalposts: For a quantitative leaf, how a measured value maps to [0, 1].
-        target: The target score on 0-100 for development plans; None means the framework's.
-        tags: Free tags (for example the Charter's city roles, or the actors an action addresses).
-        notes: Further text.
-        examples: City examples the source gives.
-        children: The child nodes, in order.
-    """
-
-    id: str = attrs.field(validator=_check_id)
-    title: Text
-    kind: str = "criterion"
-    statement: Text | None = None
-    rationale: Text | None = None
-    weight: float = attrs.field(default=1.0, converter=float, validator=_check_positive)
-    aggregation: str | None = None
-    gate_threshold: float | None = None
-    evidence_rule: EvidenceRule | None = None
-    scale: str | None = None
-    goalposts: Goalposts | None = None
-    target: float | None = attrs.field(default=None, validator=_check_score_range)
-    tags: tuple[str, ...] = ()
-    notes: Text | None = None
-    examples: tuple[Practice, ...] = ()
-    children: tuple[Criterion, ...] = ()
-
-    @property
-    def is_leaf(self) -> bool:
-        """True when the node has no children and so is rated directly."""
-        return not self.children
-
-    def walk(self) -> Iterator[Criterion]:
-        """Yield this node and its descendants, depth first, in order."""
-        yield self
-        for child in self.children:
-            yield from child.walk()
-
-
-@attrs.frozen
-class ContextualFactor:
-    """A factor outside the city's control that a profile records beside its score.
-
-    Attributes:
-        id: The factor's id, the key of its value in a profile's context table.
-        title: Its name.
-        description: Its implications, as the source explains them.
-        kind: "text", "choice", "number" or "boolean": what value a profile gives.
-        choices: The allowed values when kind is "choice".
-    """
-
-    id: str = attrs.field(validator=_check_id)
-    title: Text
-    description: Text | None = None
-    kind: Literal["text", "choice", "number", "boolean"] = "text"
-    choices: tuple[str, ...] = ()
-
-    def accepts(self, value: FactorValue) -> bool:
-        """Whether *value* is a valid value of this factor."""
-        if self.kind == "text":
-            return isinstance(value, str)
-        if self.kind == "choice":
-            return isinstance(value, str) and value in self.choices
-        if self.kind == "number":
-            return isinstance(value, int | float) and not isinstance(value, bool)
-        return isinstance(value, bool)
-
-    def expected(self) -> str:
-        """Describe the values this factor accepts, for error messages."""
-        if self.kind == "choice":
-            return "one of " + ", ".join(repr(choice) for choice in self.choices)
-        return {"text": "a string", "number": "a number", "boolean": "true or false"}[self.kind]
-
-
-@attrs.frozen
-class Condition:
-    """When a modifier rule applies: a test on one contextual factor's value.
-
-    Attributes:
-        factor: The contextual factor tested.
-        equals: Applies when the value equals this.
-        in_: Applies when the value is one of these (``in`` in TOML).
-        below: Applies when the (numeric) value is below this.
-        above: Applies when the (numeric) value is above this.
-        present: Applies when the profile gives the factor a value at all.
-    """
-
-    factor: str
-    equals: FactorValue | None = None
-    in_: tuple[str, ...] = ()
-    below: float | None = None
-    above: float | None = None
-    present: bool | None = None
-
-    def holds(self, context: Mapping[str, FactorValue]) -> bool:
-        """Whether the condition holds for a profile's context values."""
-        if self.factor not in context:
-            return self.present is False
-        value = context[self.factor]
-        if self.present is not None:
-            return self.present
-        if self.equals is not None:
-            return bool(value == self.equals)
-        if self.in_:
-            return value in self.in_
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            return False
-        if self.below is not None and not value < self.below:
-            return False
-        return not (self.above is not None and not value > self.above)
-
-
-@attrs.frozen
-class ModifierRule:
-    """A rule that turns contextual factor values into effects on named criteria.
-
-    Modifiers never change a rating: they change which criteria count, their weights, or targets.
-
-    Attributes:
-        id: The rule's id.
-        effect: "not_applicable" (left out, sibling weights renormalised), "scale_weight"
-            (weight multiplied by ``factor``) or "adjust_target" (target set to ``target``).
-        criteria: The criteria it affects; "*" stands for every top-level criterion.
-        reason: Why, shown on the score card.
-        when: The condition; None means the rule always applies.
-        factor: The weight multiplier, for "scale_weight".
-        target: The new target, for "adjust_target" (0-100, or a measured value for a
-            quantitative leaf).
-    """
-
-    id: str = attrs.field(validator=_check_id)
-    effect: Literal["not_applicable", "scale_weight", "adjust_target"]
-    criteria: tuple[str, ...]
-    reason: Text
-    when: Condition | None = None
-    factor: float | None = None
-    target: float | None = None
-
-
-@attrs.frozen
-class CompetenceExclusion:
-    """Criteria that a profile may declare outside the city's competence.
-
-    Attributes:
-        criteria: The criteria concerned.
-        reason: Why they may fall outside the city's competence.
-        factor: The contextual factor that explains it.
-    """
-
-    criteria: tuple[str, ...]
-    reason: Text
-    factor: str | None = None
-
-
-@attrs.frozen
+@value_class(kw_only=True)
 class Settings:
     """A framework's defaults.
 
@@ -421,31 +90,12 @@ class Settings:
     scale: str | None = None
     aggregation: str = "weighted_mean"
     evidence_rule: EvidenceRule = "median"
-    min_coverage: float = attrs.field(default=0.0, converter=float, validator=_check_unit_interval)
-    target: float | None = attrs.field(default=None, validator=_check_score_range)
-    in_place_threshold: float | None = attrs.field(default=None, validator=_check_score_range)
+    min_coverage: float = attrs.field(default=0.0, converter=float, validator=check_unit_interval)
+    target: float | None = attrs.field(default=None, validator=check_score_range)
+    in_place_threshold: float | None = attrs.field(default=None, validator=check_score_range)
 
 
-@attrs.frozen
-class Source:
-    """The document a framework encodes.
-
-    Attributes:
-        citation: The full citation.
-        publisher: Who published it.
-        year: When.
-        language: The language of the document the encoding was made from.
-        url: Where it can be found.
-    """
-
-    citation: str
-    publisher: str | None = None
-    year: int | None = None
-    language: str | None = None
-    url: str | None = None
-
-
-@attrs.frozen
+@value_class(kw_only=True)
 class TextBlock:
     """A text of the source that is not rated (standard statement, guiding questions...).
 
@@ -455,12 +105,13 @@ class TextBlock:
         text: The text.
     """
 
-    id: str = attrs.field(validator=_check_id)
+    id: str = attrs.field(validator=check_id)
     title: Text
     text: Text
 
 
-@attrs.frozen
+# A framework is a deep tree, hashed whenever it keys a cache or sits in a FrozenDict: hash it once.
+@value_class(kw_only=True, cache_hash=True)
 class Framework:
     """A benchmark framework: scales, a criteria tree, contextual factors and modifier rules.
 
@@ -480,6 +131,9 @@ class Framework:
         practice_categories: Categories of its practice library.
         practices: Its practice library (examples not attached to one criterion).
         texts: Further texts of the source, for reports.
+
+    Raises:
+        FrameworkError: listing every cross-reference problem (see :func:`framework_problems`).
     """
 
     id: str = attrs.field(validator=_check_framework_id)
@@ -499,17 +153,24 @@ class Framework:
     texts: tuple[TextBlock, ...] = ()
 
     def __attrs_post_init__(self) -> None:
-        _check_framework(self)
+        problems = framework_problems(self)
+        if problems:
+            raise FrameworkError(problems[0].message, problems=problems)
 
     @functools.cached_property
     def root(self) -> Criterion:
         """A synthetic node whose children are the top-level criteria (the whole framework)."""
         return Criterion(id=OVERALL, title=self.title, kind="framework", children=self.criteria)
 
+    # The mappings below are read-only views (a MappingProxyType looks up at dict speed, which the
+    # engine relies on). Cached properties are not fields: they are neither compared nor pickled.
+
     @functools.cached_property
     def nodes(self) -> Mapping[str, Criterion]:
         """Every node of the criteria tree by id, in depth-first order."""
-        return {node.id: node for top in self.criteria for node in top.walk()}
+        return types.MappingProxyType(
+            {node.id: node for top in self.criteria for node in top.walk()}
+        )
 
     @functools.cached_property
     def parents(self) -> Mapping[str, str | None]:
@@ -523,7 +184,7 @@ class Framework:
 
         for top in self.criteria:
             visit(top, None)
-        return parents
+        return types.MappingProxyType(parents)
 
     @functools.cached_property
     def leaves(self) -> tuple[Criterion, ...]:
@@ -537,17 +198,17 @@ class Framework:
         for leaf in self.leaves:
             scale = self.scale_of(leaf)
             levels[leaf.id] = scale.values if scale is not None else None
-        return levels
+        return types.MappingProxyType(levels)
 
     @functools.cached_property
     def scales_by_id(self) -> Mapping[str, Scale]:
         """The framework's scales by id."""
-        return {scale.id: scale for scale in self.scales}
+        return types.MappingProxyType({scale.id: scale for scale in self.scales})
 
     @functools.cached_property
     def factors_by_id(self) -> Mapping[str, ContextualFactor]:
         """The contextual factors by id."""
-        return {factor.id: factor for factor in self.contextual_factors}
+        return types.MappingProxyType({factor.id: factor for factor in self.contextual_factors})
 
     def node(self, criterion_id: str) -> Criterion:
         """Return the node with this id; raise KeyError if there is none."""
@@ -582,60 +243,179 @@ class Framework:
         return chain[-1] if chain else criterion_id
 
 
-def _check_framework(framework: Framework) -> None:
-    """Check the cross-references of a framework; raise ValueError naming the first problem."""
-    if not framework.criteria:
-        raise ValueError("a framework needs at least one criterion")
-    seen: set[str] = set()
-    scale_ids = {scale.id for scale in framework.scales}
-    if len(scale_ids) != len(framework.scales):
-        raise ValueError("scale ids must be unique")
-    for top in framework.criteria:
-        for node in top.walk():
-            if node.id == OVERALL:
-                raise ValueError(f"criterion id {OVERALL!r} is reserved for the whole framework")
-            if node.id in seen:
-                raise ValueError(f"criterion id {node.id!r} is used twice")
-            seen.add(node.id)
-            if node.aggregation == "gate" or (
-                node.aggregation is None and framework.settings.aggregation == "gate"
-            ):
-                threshold = node.gate_threshold
-                if threshold is not None and not 0.0 < threshold <= 1.0:
-                    raise ValueError(f"criterion {node.id!r}: gate_threshold must be in (0, 1]")
-            if node.is_leaf and node.goalposts is None:
-                scale_id = node.scale or framework.settings.scale
-                if scale_id is None:
-                    raise ValueError(
-                        f"criterion {node.id!r} is a leaf with no scale and no goalposts "
-                        "(set settings.scale or the leaf's scale)"
+def framework_problems(framework: Framework) -> list[Problem]:
+    """Every cross-reference problem of a framework, each with its key path in the framework
+    document as TOML writes it (``criteria[0].children[3].scale``, ``modifiers[2].criteria[1]``).
+    """
+    problems: list[Problem] = []
+    scale_ids = _duplicates(framework.scales, "scales", "scale", problems)
+    criterion_ids = _criteria_problems(framework, scale_ids, problems)
+    factor_ids = _duplicates(framework.contextual_factors, "contextual_factors", "factor", problems)
+    _modifier_problems(framework.modifiers, criterion_ids, factor_ids, problems)
+    for index, exclusion in enumerate(framework.competence_exclusions):
+        path = f"competence_exclusions[{index}]"
+        for position, criterion_id in enumerate(exclusion.criteria):
+            if criterion_id not in criterion_ids:
+                problems.append(
+                    Problem(
+                        f"competence exclusion: unknown criterion {criterion_id!r}",
+                        f"{path}.criteria[{position}]",
                     )
-                if scale_id not in scale_ids:
-                    raise ValueError(f"criterion {node.id!r}: unknown scale {scale_id!r}")
-    factor_ids = {factor.id for factor in framework.contextual_factors}
-    if len(factor_ids) != len(framework.contextual_factors):
-        raise ValueError("contextual factor ids must be unique")
-    for rule in framework.modifiers:
-        for criterion_id in rule.criteria:
-            if criterion_id != "*" and criterion_id not in seen:
-                raise ValueError(f"modifier {rule.id!r}: unknown criterion {criterion_id!r}")
-        if rule.when is not None and rule.when.factor not in factor_ids:
-            raise ValueError(
-                f"modifier {rule.id!r}: unknown contextual factor {rule.when.factor!r}"
-            )
-        if rule.effect == "scale_weight" and (rule.factor is None or not rule.factor > 0):
-            raise ValueError(f"modifier {rule.id!r}: scale_weight needs a positive factor")
-        if rule.effect == "adjust_target" and rule.target is None:
-            raise ValueError(f"modifier {rule.id!r}: adjust_target needs a target")
-    for exclusion in framework.competence_exclusions:
-        for criterion_id in exclusion.criteria:
-            if criterion_id not in seen:
-                raise ValueError(f"competence exclusion: unknown criterion {criterion_id!r}")
+                )
         if exclusion.factor is not None and exclusion.factor not in factor_ids:
-            raise ValueError(
-                f"competence exclusion: unknown contextual factor {exclusion.factor!r}"
+            problems.append(
+                Problem(
+                    f"competence exclusion: unknown contextual factor {exclusion.factor!r}",
+                    f"{path}.factor",
+                )
             )
     categories = {category.id for category in framework.practice_categories}
-    for practice in framework.practices:
+    for index, practice in enumerate(framework.practices):
         if practice.category is not None and practice.category not in categories:
-            raise ValueError(f"practice {practice.id!r}: unknown category {practice.category!r}")
+            problems.append(
+                Problem(
+                    f"practice {practice.id or practice.city!r}: unknown category {practice.category!r}",
+                    f"practices[{index}].category",
+                )
+            )
+    return problems
+
+
+def aggregation_problems(framework: Framework, known: Collection[str]) -> list[Problem]:
+    """The aggregations a framework names that are not among *known* (the registered names).
+
+    Kept apart from :func:`framework_problems`: which names exist depends on the plugins loaded.
+    """
+    listed = ", ".join(sorted(known))
+    named = [("settings.aggregation", framework.settings.aggregation)]
+    named += [
+        (f"{path}.aggregation", node.aggregation)
+        for path, node in _walk_with_paths(framework.criteria)
+        if node.aggregation is not None
+    ]
+    return [
+        Problem(f"unknown aggregation {name!r}; registered: {listed}", path)
+        for path, name in named
+        if name not in known
+    ]
+
+
+def _duplicates(
+    items: Sequence[Scale | ContextualFactor], key: str, what: str, problems: list[Problem]
+) -> set[str]:
+    """Report ids used twice in one array of tables; return the ids."""
+    first: dict[str, int] = {}
+    for index, item in enumerate(items):
+        if item.id in first:
+            problems.append(
+                Problem(
+                    f"{what} id {item.id!r} is used twice (first at {key}[{first[item.id]}].id)",
+                    f"{key}[{index}].id",
+                )
+            )
+        else:
+            first[item.id] = index
+    return set(first)
+
+
+def _walk_with_paths(
+    nodes: Sequence[Criterion], prefix: str = "criteria"
+) -> Iterator[tuple[str, Criterion]]:
+    """Each node of a criteria tree with its key path, depth first, in order."""
+    for index, node in enumerate(nodes):
+        path = f"{prefix}[{index}]"
+        yield path, node
+        yield from _walk_with_paths(node.children, f"{path}.children")
+
+
+def _criteria_problems(
+    framework: Framework, scale_ids: set[str], problems: list[Problem]
+) -> set[str]:
+    """Report the criteria tree's problems; return the criterion ids."""
+    if not framework.criteria:
+        problems.append(Problem("a framework needs at least one criterion", "criteria"))
+    settings = framework.settings
+    first: dict[str, str] = {}
+    leaves_on_unknown_default = 0
+    for path, node in _walk_with_paths(framework.criteria):
+        name = f"criterion {node.id!r}"
+        if node.id == OVERALL:
+            problems.append(
+                Problem(
+                    f"criterion id {OVERALL!r} is reserved for the whole framework", path + ".id"
+                )
+            )
+        if node.id in first:
+            problems.append(
+                Problem(
+                    f"criterion id {node.id!r} is used twice (first at {first[node.id]}.id)",
+                    path + ".id",
+                )
+            )
+        else:
+            first[node.id] = path
+        gated = (node.aggregation or settings.aggregation) == "gate"
+        threshold = node.gate_threshold
+        if gated and threshold is not None and not 0.0 < threshold <= 1.0:
+            problems.append(
+                Problem(
+                    f"{name}: gate_threshold must be in (0, 1], got {threshold}",
+                    path + ".gate_threshold",
+                )
+            )
+        if not node.is_leaf or node.goalposts is not None:
+            continue
+        if node.scale is not None:
+            if node.scale not in scale_ids:
+                problems.append(Problem(f"{name}: unknown scale {node.scale!r}", path + ".scale"))
+        elif settings.scale is None:
+            problems.append(
+                Problem(
+                    f"{name} is a leaf with no scale and no goalposts "
+                    "(set settings.scale or the leaf's scale)",
+                    path + ".scale",
+                )
+            )
+        elif settings.scale not in scale_ids:
+            leaves_on_unknown_default += 1
+    if leaves_on_unknown_default:
+        problems.append(
+            Problem(
+                f"unknown scale {settings.scale!r} (the default scale of "
+                f"{leaves_on_unknown_default} leaves)",
+                "settings.scale",
+            )
+        )
+    return set(first)
+
+
+def _modifier_problems(
+    modifiers: Sequence[ModifierRule],
+    criterion_ids: set[str],
+    factor_ids: set[str],
+    problems: list[Problem],
+) -> None:
+    for index, rule in enumerate(modifiers):
+        path = f"modifiers[{index}]"
+        name = f"modifier {rule.id!r}"
+        for position, criterion_id in enumerate(rule.criteria):
+            if criterion_id != "*" and criterion_id not in criterion_ids:
+                problems.append(
+                    Problem(
+                        f"{name}: unknown criterion {criterion_id!r}",
+                        f"{path}.criteria[{position}]",
+                    )
+                )
+        if rule.when is not None and rule.when.factor not in factor_ids:
+            problems.append(
+                Problem(
+                    f"{name}: unknown contextual factor {rule.when.factor!r}",
+                    f"{path}.when.factor",
+                )
+            )
+        if rule.effect == "scale_weight" and (rule.factor is None or not rule.factor > 0):
+            problems.append(
+                Problem(f"{name}: scale_weight needs a positive factor", f"{path}.factor")
+            )
+        if rule.effect == "adjust_target" and rule.target is None:
+            problems.append(Problem(f"{name}: adjust_target needs a target", f"{path}.target"))

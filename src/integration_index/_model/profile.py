@@ -10,6 +10,9 @@ from typing import Literal
 
 import attrs
 
+from integration_index._model.frozen import FrozenDict, freeze, freeze_nested
+from integration_index._model.validators import value_class
+
 __all__ = [
     "ASSESSMENT_MODES",
     "Assessment",
@@ -51,16 +54,62 @@ def _check_city_id(instance: object, attribute: attrs.Attribute[str], value: str
         raise ValueError(f"{attribute.name} {value!r} must be lowercase letters, digits and '-'")
 
 
-def _check_rating(
-    instance: object, attribute: attrs.Attribute[str | float], value: str | float
-) -> None:
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError(f"rating must be a level id or a finite number, got {value!r}")
-    if isinstance(value, str) and not value:
+def _checked_rating(value: str | float) -> str | float:
+    """A level id, or a measured value as a float (a Python int is one too; a bool is not)."""
+    # One converter, no validator: profiles hold dozens of ratings, each passes through here.
+    if type(value) is str and value:  # the common case first
+        return value
+    if isinstance(value, str):
+        if value:
+            return value
         raise ValueError("rating must not be empty")
+    if isinstance(value, float):
+        if math.isfinite(value):
+            return value
+        raise ValueError(f"rating must be a level id or a finite number, got {value!r}")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    raise ValueError(f"rating must be a level id (a string) or a number, got {value!r}")
 
 
-@attrs.frozen
+# The value types metadata and context allow (a bool is an int): immutable ones, so that a profile
+# stays hashable.
+_METADATA_TYPES = (str, int, float, datetime.date)
+_CONTEXT_TYPES = (str, int, float)
+
+
+def _check_mapping(name: str, value: object) -> None:
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{name} must be a mapping, got {type(value).__name__} {value!r:.80}")
+
+
+def _freeze_metadata(value: Mapping[str, MetadataValue]) -> FrozenDict[str, MetadataValue]:
+    _check_mapping("metadata", value)
+    for key, item in value.items():
+        if not isinstance(item, _METADATA_TYPES):
+            raise ValueError(
+                f"metadata {key!r} must be a string, a number, a boolean or a date, "
+                f"got {type(item).__name__} {item!r:.80}"
+            )
+    return freeze(value)
+
+
+def _freeze_context(
+    value: Mapping[str, Mapping[str, ContextValue]],
+) -> FrozenDict[str, FrozenDict[str, ContextValue]]:
+    _check_mapping("context", value)
+    for framework_id, values in value.items():
+        _check_mapping(f"context {framework_id!r}", values)
+        for key, item in values.items():
+            if not isinstance(item, _CONTEXT_TYPES):
+                raise ValueError(
+                    f"context {framework_id!r} value {key!r} must be a string, a number or a "
+                    f"boolean, got {type(item).__name__} {item!r:.80}"
+                )
+    return freeze_nested(value)
+
+
+@value_class(kw_only=True)
 class City:
     """The city a profile assesses.
 
@@ -70,7 +119,7 @@ class City:
         country: Its country.
         population: Its population, if known (peer groups use it).
         region: Its region, if useful.
-        metadata: Free key/values.
+        metadata: Free key/values (a plain dict is accepted and frozen).
     """
 
     id: str = attrs.field(validator=_check_city_id)
@@ -80,10 +129,12 @@ class City:
         default=None, validator=attrs.validators.optional(attrs.validators.ge(0))
     )
     region: str | None = None
-    metadata: Mapping[str, MetadataValue] = attrs.field(factory=dict)
+    metadata: FrozenDict[str, MetadataValue] = attrs.field(
+        factory=FrozenDict, converter=_freeze_metadata
+    )
 
 
-@attrs.frozen
+@value_class(kw_only=True)
 class Assessment:
     """How, when and by whom a profile was assessed.
 
@@ -104,13 +155,14 @@ class Assessment:
     notes: str | None = None
 
 
-@attrs.frozen
+@value_class(kw_only=True)
 class Evidence:
     """One rating of one criterion, with its provenance.
 
     Attributes:
         criterion: The id of the leaf it rates.
-        rating: A level id of the leaf's scale, or a measured value for a quantitative leaf.
+        rating: A level id of the leaf's scale, or a measured value for a quantitative leaf (an
+            int is taken as a float; a bool is refused).
         source: What it rests on: "document", "interview", "focus-group", "statistics",
             "observation" or "self-assessment".
         framework: The framework id; may be left out when the assessment names one framework.
@@ -122,7 +174,7 @@ class Evidence:
     """
 
     criterion: str
-    rating: str | float = attrs.field(validator=_check_rating)
+    rating: str | float = attrs.field(converter=_checked_rating)
     source: SourceKind
     framework: str | None = None
     reference: str | None = None
@@ -132,7 +184,7 @@ class Evidence:
     effort: Effort | None = None
 
 
-@attrs.frozen
+@value_class(kw_only=True)
 class Exclusion:
     """A profile's declaration that a criterion lies outside the city's competence.
 
@@ -149,7 +201,7 @@ class Exclusion:
     factor: str | None = None
 
 
-@attrs.frozen
+@value_class(kw_only=True)
 class CityProfile:
     """One assessment of one city: what a profile TOML file holds.
 
@@ -157,7 +209,7 @@ class CityProfile:
         city: The city.
         assessment: When, how and by whom it was assessed, and against which frameworks.
         evidence: The ratings, with their provenance, in file order.
-        context: Contextual factor values, per framework id.
+        context: Contextual factor values, per framework id (plain dicts are accepted and frozen).
         exclusions: Criteria declared outside the city's competence.
         illustrative: True for an invented example, not a real assessment.
     """
@@ -165,7 +217,9 @@ class CityProfile:
     city: City
     assessment: Assessment
     evidence: tuple[Evidence, ...] = ()
-    context: Mapping[str, Mapping[str, ContextValue]] = attrs.field(factory=dict)
+    context: FrozenDict[str, FrozenDict[str, ContextValue]] = attrs.field(
+        factory=FrozenDict, converter=_freeze_context
+    )
     exclusions: tuple[Exclusion, ...] = ()
     illustrative: bool = False
 

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import datetime
 import functools
+import types
 from collections.abc import Mapping
 from typing import Literal
 
-import attrs
-
 from integration_index._model.framework import OVERALL
+from integration_index._model.validators import value_class
 
 __all__ = ["OVERALL", "AppliedModifier", "ContextEntry", "NodeResult", "NodeScore", "ScoreCard"]
 
 ContextValue = str | float | bool
 
 
-@attrs.frozen
+@value_class(kw_only=True)
 class NodeScore:
     """A node's score in one pass (raw, or adjusted by modifiers).
 
@@ -40,7 +40,7 @@ class NodeScore:
     applicable: bool = True
 
 
-@attrs.frozen
+@value_class(kw_only=True)
 class NodeResult:
     """Everything the card says about one node of the criteria tree.
 
@@ -71,7 +71,7 @@ class NodeResult:
     target: float | None = None
 
 
-@attrs.frozen
+@value_class(kw_only=True)
 class AppliedModifier:
     """A contextual modifier that took effect on a card.
 
@@ -98,7 +98,7 @@ class AppliedModifier:
     target: float | None = None
 
 
-@attrs.frozen
+@value_class(kw_only=True)
 class ContextEntry:
     """A contextual factor's value as the profile records it, shown beside the score.
 
@@ -113,7 +113,7 @@ class ContextEntry:
     value: ContextValue | None
 
 
-@attrs.frozen
+@value_class(kw_only=True)
 class ScoreCard:
     """The score of one profile against one framework, node by node, with its explanation.
 
@@ -153,7 +153,7 @@ class ScoreCard:
 
     @functools.cached_property
     def _by_id(self) -> Mapping[str, NodeResult]:
-        return {result.id: result for result in self.nodes}
+        return types.MappingProxyType({result.id: result for result in self.nodes})
 
     @property
     def score(self) -> float | None:

@@ -1,13 +1,14 @@
-"""Texts that a framework carries in English and, where the source is French, in French."""
+"""Texts that a framework carries in English and, where the source is French, in French; and the
+documents they come from."""
 
 from __future__ import annotations
 
-import attrs
+from integration_index._model.validators import value_class
 
-__all__ = ["Text"]
+__all__ = ["Source", "Text"]
 
 
-@attrs.frozen
+@value_class(kw_only=True)
 class Text:
     """A text in English, with the French original where the source has one.
 
@@ -27,3 +28,22 @@ class Text:
 
     def __str__(self) -> str:
         return self.en
+
+
+@value_class(kw_only=True)
+class Source:
+    """The document a framework or a shared scale encodes.
+
+    Attributes:
+        citation: The full citation.
+        publisher: Who published it.
+        year: When.
+        language: The language of the document the encoding was made from.
+        url: Where it can be found.
+    """
+
+    citation: str
+    publisher: str | None = None
+    year: int | None = None
+    language: str | None = None
+    url: str | None = None

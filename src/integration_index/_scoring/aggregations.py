@@ -10,16 +10,21 @@ their upper bounds (no None there).
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable, Sequence
 
 import attrs
 
-from integration_index._model.framework import Criterion
+from integration_index._model.criteria import Criterion
+from integration_index.exceptions import PluginError
 
 __all__ = [
+    "BUILTIN",
     "Aggregation",
     "AggregationFunction",
     "DEFAULT_GATE_THRESHOLD",
+    "aggregate",
+    "fused_weighted_mean",
     "builtin_aggregations",
     "gate",
     "geometric_mean",
@@ -33,11 +38,17 @@ AggregationFunction = Callable[[Sequence[float | None], Sequence[float], Criteri
 # of 0.5 computed as 0.49999999999999994) never decides a gate.
 _GATE_TOLERANCE = 1e-9
 
+# A plugin's result may miss [0, 1] by float rounding: within this, it is clamped, not refused.
+_RESULT_TOLERANCE = 1e-9
+
+#: The ``plugin`` of the engine's own aggregation methods.
+BUILTIN = "builtin"
+
 #: The value a child must reach to count as met under the gate rule, unless the node says.
 DEFAULT_GATE_THRESHOLD = 0.5
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Aggregation:
     """A named aggregation method.
 
@@ -54,7 +65,7 @@ class Aggregation:
     function: AggregationFunction
     monotone: bool
     description: str
-    plugin: str = "builtin"
+    plugin: str = BUILTIN
 
 
 def weighted_mean(
@@ -114,15 +125,107 @@ def gate(values: Sequence[float | None], weights: Sequence[float], node: Criteri
     return reached / len(values)
 
 
+def fused_weighted_mean(
+    kids: Sequence[int],
+    weights: Sequence[float],
+    total: float,
+    estimate: Sequence[float | None],
+    lower: Sequence[float],
+    upper: Sequence[float],
+    coverage: Sequence[float],
+) -> tuple[float | None, float, float, list[float]]:
+    """The default aggregation of a node (its children *kids*, indexes into the other lists) over
+    their estimates and bounds at once, with their weighted coverage: the engine's fast path."""
+    assessed_weights = []
+    products = []
+    lows = []
+    highs = []
+    covered = []
+    for c, w in zip(kids, weights, strict=True):
+        e = estimate[c]
+        if e is not None:
+            assessed_weights.append(w)
+            products.append(w * e)
+        lows.append(w * lower[c])
+        highs.append(w * upper[c])
+        covered.append(w * coverage[c])
+    est = math.fsum(products) / math.fsum(assessed_weights) if products else None
+    return est, math.fsum(lows) / total, math.fsum(highs) / total, covered
+
+
+def aggregate(
+    aggregation: Aggregation,
+    node: Criterion,
+    weights: Sequence[float],
+    estimates: Sequence[float | None],
+    lows: Sequence[float],
+    highs: Sequence[float],
+) -> tuple[float | None, float, float]:
+    """Any other aggregation: the node's estimate and bounds, each result checked.
+
+    A non-monotone method's bounds cannot come from its children's bounds: they are [0, 1]
+    unless every child is fully known.
+    """
+    est = _checked(aggregation, node, estimates, weights, allow_none=True)
+    if not aggregation.monotone:
+        known = all(low == high for low, high in zip(lows, highs, strict=True))
+        if known and est is not None:
+            return est, est, est
+        return est, 0.0, 1.0
+    low = _checked(aggregation, node, lows, weights, allow_none=False)
+    high = _checked(aggregation, node, highs, weights, allow_none=False)
+    assert low is not None and high is not None
+    if low > high + _RESULT_TOLERANCE:
+        raise PluginError(
+            f"aggregation {aggregation.name!r} is declared monotone but gave criterion "
+            f"{node.id!r} a lower bound {low!r} above its upper bound {high!r}",
+            plugin=aggregation.plugin,
+        )
+    return est, min(low, high), max(low, high)
+
+
+def _checked(
+    aggregation: Aggregation,
+    node: Criterion,
+    values: Sequence[float | None],
+    weights: Sequence[float],
+    *,
+    allow_none: bool,
+) -> float | None:
+    """Call an aggregation; a plugin's failure or invalid result is a PluginError naming it."""
+    if aggregation.plugin == BUILTIN:
+        return aggregation.function(values, weights, node)
+    try:
+        result: object = aggregation.function(values, weights, node)
+    except Exception as exc:
+        raise PluginError(
+            f"aggregation {aggregation.name!r} failed on criterion {node.id!r}: "
+            f"{type(exc).__name__}: {exc}",
+            plugin=aggregation.plugin,
+        ) from exc
+    if result is None and allow_none:
+        return None
+    value = (
+        float(result) if isinstance(result, numbers.Real) and not isinstance(result, bool) else None
+    )
+    if value is None or not -_RESULT_TOLERANCE <= value <= 1.0 + _RESULT_TOLERANCE:  # NaN too
+        raise PluginError(
+            f"aggregation {aggregation.name!r} returned {result!r} on criterion {node.id!r}; "
+            "expected a number in [0, 1]" + (" or None" if allow_none else ""),
+            plugin=aggregation.plugin,
+        )
+    return min(1.0, max(0.0, value)) + 0.0  # clamp float rounding; + 0.0 turns -0.0 into 0.0
+
+
 def builtin_aggregations() -> tuple[Aggregation, ...]:
     """The engine's own aggregation methods."""
-    return (
-        Aggregation(
-            "weighted_mean", weighted_mean, True, "Weighted arithmetic mean (the default)."
-        ),
-        Aggregation(
-            "geometric_mean", geometric_mean, True, "Weighted geometric mean: a zero gives zero."
-        ),
-        Aggregation("minimum", minimum, True, "The weakest link: the lowest child."),
-        Aggregation("gate", gate, True, "The highest level whose conditions are all met."),
+    described = (
+        (weighted_mean, "Weighted arithmetic mean (the default)."),
+        (geometric_mean, "Weighted geometric mean: a zero gives zero."),
+        (minimum, "The weakest link: the lowest child."),
+        (gate, "The highest level whose conditions are all met."),
+    )
+    return tuple(
+        Aggregation(name=f.__name__, function=f, monotone=True, description=text)
+        for f, text in described
     )

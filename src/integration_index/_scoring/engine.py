@@ -14,48 +14,27 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from integration_index._model.framework import OVERALL, Framework, Goalposts, Scale
-from integration_index._model.profile import CityProfile
+from integration_index._model.profile import CityProfile, ContextValue
 from integration_index._model.scorecard import ContextEntry, NodeResult, NodeScore, ScoreCard
-from integration_index._scoring.aggregations import Aggregation, weighted_mean
+from integration_index._scoring.aggregations import (
+    Aggregation,
+    aggregate,
+    fused_weighted_mean,
+    weighted_mean,
+)
+from integration_index._scoring.evidence import combine_ratings
 from integration_index._scoring.modifiers import Effects, resolve_effects
 
-__all__ = ["combine_ratings", "score_profile"]
+__all__ = ["score_profile"]
 
 # Coverage is a ratio of float sums: compare to the threshold with a little slack.
 _COVERAGE_EPSILON = 1e-9
-_NOT_APPLICABLE = NodeScore(None, None, None, 0.0, 0.0, applicable=False)
+_NOT_APPLICABLE = NodeScore(
+    score=None, lower=None, upper=None, coverage=0.0, weight=0.0, applicable=False
+)
 # Leaf results repeat across a batch (a question rated "largely" once...): share them, up to this.
 _INTERN_LIMIT = 20_000
 _fsum = math.fsum
-
-
-def combine_ratings(values: Sequence[float], rule: str, dates: Sequence[object] = ()) -> float:
-    """Combine several ratings of one leaf (each in [0, 1]) by an evidence rule.
-
-    "latest" keeps the items with the latest date (undated items count as oldest) and takes
-    their median, so the result never depends on the order of the items.
-    """
-    if len(values) == 1:
-        return values[0]
-    if rule == "latest" and dates:
-        dated = [
-            (date, value) for date, value in zip(dates, values, strict=True) if date is not None
-        ]
-        if dated:
-            newest = max(date for date, _ in dated)  # type: ignore[type-var]
-            values = [value for date, value in dated if date == newest]
-        rule = "median"
-    if rule == "mean":
-        return _fsum(values) / len(values)
-    if rule == "min":
-        return min(values)
-    if rule == "max":
-        return max(values)
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    if len(ordered) % 2:
-        return ordered[middle]
-    return (ordered[middle - 1] + ordered[middle]) / 2
 
 
 class _Plan:
@@ -149,16 +128,7 @@ class _Pass:
             estimate[i] = lower[i] = upper[i] = value
             coverage[i] = 1.0
             count[i] = n
-        left_out = False
-        factors: dict[int, float] = {}
-        if effects is not None:
-            for criterion_id in effects.not_applicable:
-                i = plan.index[criterion_id]
-                left_out = True
-                applicable[i] = False
-                for d in plan.descendants[i]:  # a node left out takes its subtree with it
-                    applicable[d] = False
-            factors = {plan.index[c]: f for c, f in effects.weight_factors.items()}
+        left_out, factors = _apply_effects(plan, effects, applicable)
         children, nodes = plan.children, plan.nodes
         for i in plan.internal_reverse:
             if not applicable[i]:
@@ -175,32 +145,15 @@ class _Pass:
                 weights, total = plan.child_weights[i], plan.child_totals[i]
             for c, w in zip(kids, weights, strict=True):
                 share[c] = w / total
-            function = aggregations[plan.aggregation[i]].function
-            if function is weighted_mean:  # the default, fused into one loop over the children
-                assessed_weights = []
-                products = []
-                lows = []
-                highs = []
-                covered = []
-                for c, w in zip(kids, weights, strict=True):
-                    e = estimate[c]
-                    if e is not None:
-                        assessed_weights.append(w)
-                        products.append(w * e)
-                    lows.append(w * lower[c])
-                    highs.append(w * upper[c])
-                    covered.append(w * coverage[c])
-                est = _fsum(products) / _fsum(assessed_weights) if products else None
-                low = _fsum(lows) / total
-                high = _fsum(highs) / total
+            aggregation = aggregations[plan.aggregation[i]]
+            if aggregation.function is weighted_mean:  # the default, fused into one loop
+                est, low, high, covered = fused_weighted_mean(
+                    kids, weights, total, estimate, lower, upper, coverage
+                )
             else:
-                node = nodes[i]
-                est = function([estimate[c] for c in kids], weights, node)
-                low_value = function([lower[c] for c in kids], weights, node)
-                high_value = function([upper[c] for c in kids], weights, node)
-                assert low_value is not None
-                assert high_value is not None
-                low, high = low_value, high_value
+                est, low, high = aggregate(
+                    aggregation, nodes[i], weights, *_gather(kids, estimate, lower, upper)
+                )
                 covered = [w * coverage[c] for c, w in zip(kids, weights, strict=True)]
             if est is not None:
                 # Guard the bounds against the last bit of floating-point rounding.
@@ -243,24 +196,50 @@ class _Pass:
                 found = interned.get(key)
                 if found is None:
                     found = interned[key] = NodeScore(
-                        None if estimate is None else estimate * 100.0,
-                        lower * 100.0,
-                        upper * 100.0,
-                        coverage,
-                        share,
+                        score=None if estimate is None else estimate * 100.0,
+                        lower=lower * 100.0,
+                        upper=upper * 100.0,
+                        coverage=coverage,
+                        weight=share,
                     )
                 append(found)
             else:
                 append(
                     NodeScore(
-                        None if estimate is None else estimate * 100.0,
-                        lower * 100.0,
-                        upper * 100.0,
-                        coverage,
-                        share,
+                        score=None if estimate is None else estimate * 100.0,
+                        lower=lower * 100.0,
+                        upper=upper * 100.0,
+                        coverage=coverage,
+                        weight=share,
                     )
                 )
         return scores
+
+
+def _gather(
+    kids: Sequence[int],
+    estimate: Sequence[float | None],
+    lower: Sequence[float],
+    upper: Sequence[float],
+) -> tuple[list[float | None], list[float], list[float]]:
+    """The children's estimates, lower and upper bounds."""
+    return [estimate[c] for c in kids], [lower[c] for c in kids], [upper[c] for c in kids]
+
+
+def _apply_effects(
+    plan: _Plan, effects: Effects | None, applicable: list[bool]
+) -> tuple[bool, dict[int, float]]:
+    """Mark the nodes left out (with their subtrees); return whether any was, and the weight
+    factors by node index."""
+    if effects is None:
+        return False, {}
+    for criterion_id in effects.not_applicable:
+        i = plan.index[criterion_id]
+        applicable[i] = False
+        for d in plan.descendants[i]:  # a node left out takes its subtree with it
+            applicable[d] = False
+    factors = {plan.index[c]: f for c, f in effects.weight_factors.items()}
+    return bool(effects.not_applicable), factors
 
 
 def _leaf_values(
@@ -318,75 +297,11 @@ def score_profile(
     an existing leaf with a valid rating); :func:`integration_index.score` does that.
     """
     plan = _plan(framework)
-    values, dates = _leaf_values(plan, profile, framework.id)
     effects = resolve_effects(profile, framework)
-    raw_leaves = _combine_leaves(plan, values, dates, {})
-    raw = _Pass(plan, {i: (v, n) for i, (v, n, _) in raw_leaves.items()}, aggregations, None)
-    if effects.empty:
-        adjusted, adjusted_leaves = raw, raw_leaves
-    else:
-        targets = {plan.index[c]: t for c, t in effects.targets.items()}
-        quantitative_targets = {i: t for i, t in targets.items() if plan.goalposts[i] is not None}
-        adjusted_leaves = (
-            _combine_leaves(plan, values, dates, quantitative_targets)
-            if quantitative_targets
-            else raw_leaves
-        )
-        adjusted = _Pass(
-            plan, {i: (v, n) for i, (v, n, _) in adjusted_leaves.items()}, aggregations, effects
-        )
-
-    target_effects = effects.targets
+    raw, raw_leaves, adjusted, adjusted_leaves = _passes(plan, profile, effects, aggregations)
     raw_scores = raw.scores(plan)
     adjusted_scores = raw_scores if adjusted is raw else adjusted.scores(plan)
-    interned = plan.interned
-    results: list[NodeResult] = []
-    append = results.append
-    ids, parents, depths, nodes, counts = plan.ids, plan.parent, plan.depth, plan.nodes, raw.count
-    for i in range(1, len(ids)):
-        target = plan.target[i]
-        if target_effects and plan.goalposts[i] is None:
-            target = target_effects.get(ids[i], target)
-        raw_score, adjusted_score = raw_scores[i], adjusted_scores[i]
-        if plan.is_leaf[i]:
-            leaf = adjusted_leaves.get(i)
-            value, spread = (leaf[0], leaf[2]) if leaf is not None else (None, None)
-            key = (i, id(raw_score), id(adjusted_score), value, counts[i], spread, target)
-            found = interned.get(key)
-            if found is None:
-                level = plan.level_of(i, value) if value is not None else None
-                parent = parents[i]
-                found = interned[key] = NodeResult(
-                    ids[i],
-                    ids[parent] if parent is not None else None,
-                    depths[i],
-                    nodes[i].kind,
-                    raw_score,
-                    adjusted_score,
-                    value,
-                    level,
-                    counts[i],
-                    spread,
-                    target,
-                )
-            append(found)
-        else:
-            parent = parents[i]
-            append(
-                NodeResult(
-                    ids[i],
-                    ids[parent] if parent is not None else None,
-                    depths[i],
-                    nodes[i].kind,
-                    raw_score,
-                    adjusted_score,
-                    None,
-                    None,
-                    counts[i],
-                    None,
-                    target,
-                )
-            )
+    results = _node_results(plan, raw, raw_scores, adjusted_scores, adjusted_leaves, effects)
     overall = NodeResult(
         id=OVERALL,
         parent=None,
@@ -397,11 +312,7 @@ def score_profile(
         evidence_count=raw.count[0],
         target=plan.target[0],
     )
-    context = profile.context.get(framework.id, {})
-    entries = tuple(
-        ContextEntry(factor.id, factor.title.en, context.get(factor.id))
-        for factor in framework.contextual_factors
-    )
+    context: Mapping[str, ContextValue] = profile.context.get(framework.id, {})
     return ScoreCard(
         framework_id=framework.id,
         framework_version=framework.version,
@@ -412,10 +323,95 @@ def score_profile(
         overall=overall,
         nodes=tuple(results),
         modifiers=effects.applied,
-        context=entries,
+        context=tuple(
+            ContextEntry(factor=factor.id, title=factor.title.en, value=context.get(factor.id))
+            for factor in framework.contextual_factors
+        ),
         warnings=_warnings(plan, overall, adjusted, raw_leaves),
         engine_version=engine_version,
     )
+
+
+Leaves = dict[int, tuple[float, int, float | None]]
+
+
+def _passes(
+    plan: _Plan, profile: CityProfile, effects: Effects, aggregations: Mapping[str, Aggregation]
+) -> tuple[_Pass, Leaves, _Pass, Leaves]:
+    """The raw pass and the adjusted one (the same when no modifier applies), with the leaf
+    values each used."""
+    values, dates = _leaf_values(plan, profile, plan.framework.id)
+    raw_leaves = _combine_leaves(plan, values, dates, {})
+    raw = _Pass(plan, {i: (v, n) for i, (v, n, _) in raw_leaves.items()}, aggregations, None)
+    if effects.empty:
+        return raw, raw_leaves, raw, raw_leaves
+    targets = {plan.index[c]: t for c, t in effects.targets.items()}
+    quantitative_targets = {i: t for i, t in targets.items() if plan.goalposts[i] is not None}
+    adjusted_leaves = (
+        _combine_leaves(plan, values, dates, quantitative_targets)
+        if quantitative_targets
+        else raw_leaves
+    )
+    adjusted = _Pass(
+        plan, {i: (v, n) for i, (v, n, _) in adjusted_leaves.items()}, aggregations, effects
+    )
+    return raw, raw_leaves, adjusted, adjusted_leaves
+
+
+def _node_results(
+    plan: _Plan,
+    raw: _Pass,
+    raw_scores: Sequence[NodeScore],
+    adjusted_scores: Sequence[NodeScore],
+    adjusted_leaves: Mapping[int, tuple[float, int, float | None]],
+    effects: Effects,
+) -> list[NodeResult]:
+    """Every node's result but the whole's, depth first; equal leaf results are shared."""
+    target_effects = effects.targets
+    interned = plan.interned
+    results: list[NodeResult] = []
+    append = results.append
+    ids, parents, depths, nodes, counts = plan.ids, plan.parent, plan.depth, plan.nodes, raw.count
+    for i in range(1, len(ids)):
+        target = plan.target[i]
+        if target_effects and plan.goalposts[i] is None:
+            target = target_effects.get(ids[i], target)
+        raw_score, adjusted_score = raw_scores[i], adjusted_scores[i]
+        parent = parents[i]
+        if not plan.is_leaf[i]:
+            append(
+                NodeResult(
+                    id=ids[i],
+                    parent=ids[parent] if parent is not None else None,
+                    depth=depths[i],
+                    kind=nodes[i].kind,
+                    raw=raw_score,
+                    adjusted=adjusted_score,
+                    evidence_count=counts[i],
+                    target=target,
+                )
+            )
+            continue
+        leaf = adjusted_leaves.get(i)
+        value, spread = (leaf[0], leaf[2]) if leaf is not None else (None, None)
+        key = (i, id(raw_score), id(adjusted_score), value, counts[i], spread, target)
+        found = interned.get(key)
+        if found is None:
+            found = interned[key] = NodeResult(
+                id=ids[i],
+                parent=ids[parent] if parent is not None else None,
+                depth=depths[i],
+                kind=nodes[i].kind,
+                raw=raw_score,
+                adjusted=adjusted_score,
+                value=value,
+                level=plan.level_of(i, value) if value is not None else None,
+                evidence_count=counts[i],
+                spread=spread,
+                target=target,
+            )
+        append(found)
+    return results
 
 
 def _warnings(

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import attrs
 
 from integration_index._model.framework import Framework
-from integration_index._model.profile import CityProfile
+from integration_index._model.profile import CityProfile, ContextValue
 from integration_index._model.scorecard import AppliedModifier
 
 __all__ = ["Effects", "resolve_effects"]
@@ -42,7 +42,7 @@ class Effects:
 
 def resolve_effects(profile: CityProfile, framework: Framework) -> Effects:
     """Evaluate the framework's rules and the profile's exclusions for one framework."""
-    context = profile.context.get(framework.id, {})
+    context: Mapping[str, ContextValue] = profile.context.get(framework.id, {})
     not_applicable: set[str] = set()
     weight_factors: dict[str, float] = {}
     targets: dict[str, float] = {}
@@ -91,4 +91,9 @@ def resolve_effects(profile: CityProfile, framework: Framework) -> Effects:
                 factor_value=context.get(exclusion.factor) if exclusion.factor else None,
             )
         )
-    return Effects(frozenset(not_applicable), weight_factors, targets, tuple(applied))
+    return Effects(
+        not_applicable=frozenset(not_applicable),
+        weight_factors=weight_factors,
+        targets=targets,
+        applied=tuple(applied),
+    )

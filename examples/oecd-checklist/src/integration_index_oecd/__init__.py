@@ -18,13 +18,8 @@ from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Any
 
-from integration_index import (
-    CityProfile,
-    Framework,
-    ReportSection,
-    ScoreCard,
-    hookimpl,
-)
+from integration_index import CityProfile, Framework, ScoreCard, hookimpl
+from integration_index.model import ReportSection
 
 __all__ = [
     "FRAMEWORK_FILE",

@@ -8,22 +8,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from pathlib import Path
-from typing import IO
+from collections.abc import Sequence
 
-from integration_index._api import scorecard_to_dict
 from integration_index._batch import ScoreResult
+from integration_index._io.cards import scorecard_to_dict
 from integration_index._model.scorecard import NodeResult, ScoreCard
 
 __all__ = [
     "FORMATS",
     "SUMMARY_COLUMNS",
     "TIDY_COLUMNS",
-    "atomic_output",
     "format_number",
     "render_csv",
     "render_json",
@@ -195,31 +189,3 @@ def render_summary(result: ScoreResult) -> str:
         if result.ok
         else ""
     )
-
-
-@contextmanager
-def atomic_output(path: str | os.PathLike[str] | None) -> Iterator[IO[str]]:
-    """Write to *path* atomically: a temporary file beside it, moved into place on success.
-
-    Interrupted or failed runs leave any existing file untouched and no partial file behind.
-    With *path* None, write to standard output.
-    """
-    if path is None:
-        import sys
-
-        yield sys.stdout
-        sys.stdout.flush()
-        return
-    target = Path(path)
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or "."
-    )
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            yield stream
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

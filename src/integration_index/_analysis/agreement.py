@@ -45,7 +45,7 @@ _METRICS: Final = ("nominal", "ordinal", "interval")
 _Pair = tuple[float, float]
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Agreement:
     """Agreement between the raters of a set of units.
 
@@ -64,7 +64,7 @@ class Agreement:
     reason: str | None
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class _Result:
     """Raw outcome of one alpha computation.
 

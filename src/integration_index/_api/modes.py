@@ -1,0 +1,226 @@
+"""The modes of use as public functions (development plans, progress, peer reviews, rankings)
+and their Markdown reports, with the sections plugins add.
+
+They are generic: they work on any framework's score cards, a framework given as an object or
+as a registered id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from integration_index._analysis.compare import Ranking, rank
+from integration_index._analysis.peer_review import PeerReview, review
+from integration_index._analysis.plan import DevelopmentPlan
+from integration_index._analysis.plan import development_plan as _development_plan
+from integration_index._analysis.progress import ProgressReport, compare_assessments
+from integration_index._api.core import only_framework, resolve_registry, score
+from integration_index._model.framework import Framework
+from integration_index._model.profile import CityProfile
+from integration_index._model.scorecard import ScoreCard
+from integration_index._plugins.registry import Registry
+from integration_index._reports import markdown, modes
+
+__all__ = [
+    "DEFAULT_POPULATION_BANDS",
+    "development_plan",
+    "peer_review",
+    "peer_review_markdown",
+    "plan_markdown",
+    "profile_markdown",
+    "progress_markdown",
+    "rank_cities",
+    "ranking_markdown",
+    "track_progress",
+]
+
+#: Population band limits for peer groups (ICC-style: small, medium, large, very large cities).
+DEFAULT_POPULATION_BANDS = (100_000, 250_000, 500_000, 1_000_000)
+
+
+def _framework_of(
+    framework: Framework | str | None, fallback: str, registry: Registry | None
+) -> Framework:
+    return resolve_registry(registry).resolve(framework or fallback)
+
+
+def _same_framework(what: str, framework_id: str, framework: Framework) -> None:
+    """A card, plan or review must come from the framework it is read with."""
+    if framework_id != framework.id:
+        raise ValueError(
+            f"the {what} was made with framework {framework_id!r}, not {framework.id!r}"
+        )
+
+
+def development_plan(
+    card: ScoreCard,
+    profile: CityProfile | None = None,
+    *,
+    framework: Framework | str | None = None,
+    target: float | None = None,
+    registry: Registry | None = None,
+) -> DevelopmentPlan:
+    """A development plan from a score card: objectives below target, priority actions ranked by
+    weight x gap, quick wins apart from long-haul work, other cities' examples.
+
+    *profile* supplies the evidence's ``effort`` marks; *target* (0-100) overrides every
+    criterion's target; *framework* defaults to the registered framework the card names.
+    """
+    chosen = _framework_of(framework, card.framework_id, registry)
+    _same_framework("score card", card.framework_id, chosen)
+    return _development_plan(card, chosen, profile, target=target)
+
+
+def track_progress(
+    cards: Sequence[ScoreCard],
+    *,
+    framework: Framework | str | None = None,
+    registry: Registry | None = None,
+) -> ProgressReport:
+    """Progress of one city across several assessments (any order; the oldest is the baseline).
+
+    Raises:
+        ValueError: fewer than two cards, several cities or frameworks, or duplicate dates.
+    """
+    if len(cards) < 2:
+        raise ValueError("progress needs at least two assessments")
+    return compare_assessments(cards, _framework_of(framework, cards[0].framework_id, registry))
+
+
+def peer_review(
+    profile: CityProfile,
+    *,
+    framework: Framework | str | None = None,
+    card: ScoreCard | None = None,
+    registry: Registry | None = None,
+) -> PeerReview:
+    """The peer review of a profile whose evidence items name their assessors: consensus per
+    question, disagreements of more than one level, Krippendorff's ordinal alpha.
+
+    *card* is the profile's score card, if already computed.
+    """
+    chosen = framework if framework is not None else only_framework(profile)
+    resolved = _framework_of(chosen, "", registry)
+    if card is None:
+        card = score(profile, resolved, registry=registry)
+    _same_framework("score card", card.framework_id, resolved)
+    return review(profile, resolved, card)
+
+
+def rank_cities(
+    entries: Iterable[tuple[CityProfile, ScoreCard]],
+    *,
+    bands: Sequence[int] = DEFAULT_POPULATION_BANDS,
+) -> Ranking:
+    """Rank cities by adjusted overall score (the latest assessment of each), overall and within
+    peer groups of similar population.
+
+    Raises:
+        ValueError: the cards were scored against different frameworks.
+    """
+    listed = list(entries)
+    scored_with = sorted({card.framework_id for _, card in listed})
+    if len(scored_with) > 1:
+        raise ValueError(f"cannot rank cards of several frameworks together: {scored_with}")
+    return rank(listed, sorted(bands))
+
+
+# -- Markdown reports --------------------------------------------------------------------------
+
+
+def plan_markdown(
+    plan: DevelopmentPlan,
+    card: ScoreCard,
+    profile: CityProfile | None = None,
+    *,
+    framework: Framework | str | None = None,
+    language: str = "en",
+    registry: Registry | None = None,
+) -> str:
+    """A development plan as Markdown, with the sections plugins add."""
+    chosen = resolve_registry(registry)
+    resolved = _framework_of(framework, plan.framework_id, chosen)
+    _same_framework("plan", plan.framework_id, resolved)
+    _same_framework("score card", card.framework_id, resolved)
+    return modes.plan_report(
+        plan, resolved, card, profile, language=language, sections=chosen.report_sections
+    )
+
+
+def progress_markdown(
+    report: ProgressReport,
+    profiles: Sequence[CityProfile] = (),
+    *,
+    cards: Sequence[ScoreCard] = (),
+    framework: Framework | str | None = None,
+    registry: Registry | None = None,
+) -> str:
+    """Progress between assessments as Markdown; *cards* (oldest first) go to plugins' sections."""
+    chosen = resolve_registry(registry)
+    resolved = _framework_of(framework, report.framework_id, chosen)
+    _same_framework("progress report", report.framework_id, resolved)
+    for card in cards:
+        _same_framework("score card", card.framework_id, resolved)
+    return modes.progress_report(
+        report, resolved, profiles, cards=cards, sections=chosen.report_sections
+    )
+
+
+def peer_review_markdown(
+    review: PeerReview,
+    profile: CityProfile,
+    *,
+    card: ScoreCard | None = None,
+    framework: Framework | str | None = None,
+    registry: Registry | None = None,
+) -> str:
+    """A peer-review report as Markdown: evidence log, consensus, agreement, findings."""
+    chosen = resolve_registry(registry)
+    resolved = _framework_of(framework, review.framework_id, chosen)
+    _same_framework("peer review", review.framework_id, resolved)
+    if card is None:
+        card = score(profile, resolved, registry=chosen)
+    _same_framework("score card", card.framework_id, resolved)
+    return modes.peer_review_report(
+        review, resolved, card, profile, sections=chosen.report_sections
+    )
+
+
+def ranking_markdown(
+    ranking: Ranking,
+    *,
+    framework: Framework | str | None = None,
+    registry: Registry | None = None,
+) -> str:
+    """A ranking with peer groups as Markdown."""
+    resolved = _framework_of(framework, ranking.framework_id, resolve_registry(registry))
+    _same_framework("ranking", ranking.framework_id, resolved)
+    return markdown.compare_report(ranking, resolved)
+
+
+def profile_markdown(
+    profile: CityProfile,
+    frameworks: Sequence[Framework | str] | None = None,
+    *,
+    cards: Sequence[ScoreCard] = (),
+    language: str = "en",
+    registry: Registry | None = None,
+) -> str:
+    """One city through every framework it names (or *frameworks*), with the crosswalk's links.
+
+    *cards* are the profile's score cards, if already computed (one per framework, in order).
+    """
+    chosen = resolve_registry(registry)
+    resolved = [_framework_of(f, "", chosen) for f in (frameworks or profile.assessment.frameworks)]
+    scored = list(cards) or [score(profile, f, registry=chosen) for f in resolved]
+    if len(scored) != len(resolved):
+        raise ValueError(f"expected one card per framework ({len(resolved)}), got {len(scored)}")
+    for framework, card in zip(resolved, scored, strict=True):
+        _same_framework("score card", card.framework_id, framework)
+    return markdown.profile_report(
+        profile,
+        list(zip(resolved, scored, strict=True)),
+        language=language,
+        sections=chosen.report_sections,
+        crosswalks=chosen.crosswalks(),
+    )

@@ -1,0 +1,58 @@
+"""The examples each command's ``--help`` shows; they use the shipped example files, which is why
+the built-in frameworks' ids appear here and nowhere else in the core."""
+
+from __future__ import annotations
+
+import textwrap
+
+__all__ = ["examples_for"]
+
+_EXAMPLES = {
+    "frameworks": """
+        integration-index frameworks                 list the registered frameworks
+        integration-index frameworks eurocities      show one as a tree, with its questions
+        integration-index frameworks eurocities --language fr
+    """,
+    "plugins": """
+        integration-index plugins
+        INTEGRATION_INDEX_BLOCK_PLUGINS=gfmd-arrival-cities integration-index plugins
+    """,
+    "init": """
+        integration-index init --framework eurocities my-city-2025.toml
+    """,
+    "validate": """
+        integration-index validate examples/profiles
+        integration-index validate city.toml other.toml 'profiles/**/*.toml'
+    """,
+    "score": """
+        integration-index score examples/profiles
+        integration-index score profiles/ --format csv --output scores.csv --jobs 2
+        integration-index score city.toml --framework eurocities --format json
+        integration-index score 'profiles/*.toml' --format tidy-csv --output nodes.csv
+    """,
+    "report": """
+        integration-index report examples/profiles/all-three/harbourton-2024.toml
+    """,
+    "plan": """
+        integration-index plan examples/profiles/eurocities/rivermouth-2024.toml --target 75
+    """,
+    "progress": """
+        integration-index progress examples/profiles/eurocities/rivermouth-2022.toml \\
+            examples/profiles/eurocities/rivermouth-2024.toml
+    """,
+    "peer-review": """
+        integration-index peer-review examples/profiles/eurocities/ostavia-peer-review-2023.toml
+    """,
+    "compare": """
+        integration-index compare examples/profiles --framework eurocities
+        integration-index compare profiles/ --framework eurocities --bands 100000,500000
+    """,
+    "related": """
+        integration-index related eurocities 04
+    """,
+}
+
+
+def examples_for(command: str) -> str:
+    """The ``examples:`` epilog of one command."""
+    return "examples:\n" + textwrap.indent(textwrap.dedent(_EXAMPLES[command]).strip("\n"), "  ")

@@ -1,0 +1,206 @@
+"""The argument parser: every command, its options and its examples."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+from integration_index._api import DEFAULT_POPULATION_BANDS, version
+from integration_index._cli import commands, reports, scoring
+from integration_index._cli.help_examples import examples_for
+
+__all__ = ["build_parser"]
+
+Command = Callable[[str, str], argparse.ArgumentParser]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, with every command and its examples."""
+    parser = argparse.ArgumentParser(
+        prog="integration-index",
+        description="Score how cities include migrants against benchmark frameworks.",
+        epilog="Run 'integration-index COMMAND --help' for a command's options and examples.\n"
+        "Exit codes: 0 all good, 1 some inputs failed, 2 usage error.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"integration-index {version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(
+            name,
+            help=help_text,
+            description=help_text,
+            epilog=examples_for(name),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+
+    _inspection_commands(command)
+    _batch_commands(command)
+    _report_commands(command)
+    return parser
+
+
+def _inspection_commands(command: Command) -> None:
+    p = command("frameworks", "List the registered frameworks, or show one as a tree.")
+    p.add_argument("framework", nargs="?", help="a framework id to show")
+    _framework_file(p, "show the framework defined in this TOML file")
+    _language(p, "language of the texts (default en)")
+    p.set_defaults(run=commands.frameworks)
+
+    p = command("plugins", "List the plugins, their hooks and their status.")
+    p.set_defaults(run=commands.plugins)
+
+    p = command("related", "What relates to a criterion in the other frameworks (crosswalk).")
+    p.add_argument("framework", help="framework id")
+    p.add_argument("criterion", help="criterion id")
+    p.set_defaults(run=commands.related)
+
+    p = command("init", "Write a profile template for a framework.")
+    p.add_argument("--framework", action="append", help="framework id (repeat for several)")
+    _framework_file(p, "a framework defined in this TOML file (repeatable)", repeat=True)
+    p.add_argument("--city-id", default="my-city", help="the city's id (default my-city)")
+    p.add_argument("--city-name", default="My City", help="the city's name")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.add_argument("file", help="the profile file to write")
+    p.set_defaults(run=commands.init)
+
+    p = command("validate", "Check profiles without scoring them; report every problem.")
+    _paths(p)
+    _framework_file(p, "also accept profiles of the framework in this TOML file", repeat=True)
+    p.set_defaults(run=commands.validate)
+
+
+def _batch_commands(command: Command) -> None:
+    p = command("score", "Score profiles: one row per city and framework, or full cards.")
+    _paths(p)
+    p.add_argument(
+        "--framework", action="append", help="score against this framework only (repeatable)"
+    )
+    _framework_file(p, "score against the framework in this TOML file (repeatable)", repeat=True)
+    p.add_argument(
+        "--format",
+        choices=("table", "csv", "tidy-csv", "json", "jsonl", "markdown"),
+        default="table",
+        help="table (default), csv (one row per city and framework), tidy-csv (one row per node), "
+        "json, jsonl (full cards), markdown",
+    )
+    _output(p, "write to this file (atomically) instead of standard output")
+    p.add_argument(
+        "--jobs", "-j", type=_positive_int, default=1, help="worker processes (default 1)"
+    )
+    p.add_argument("--fail-fast", action="store_true", help="stop at the first bad profile")
+    p.add_argument(
+        "--progress",
+        dest="progress",
+        action="store_true",
+        default=None,
+        help="force the progress line",
+    )
+    p.add_argument(
+        "--no-progress", dest="progress", action="store_false", help="never show the progress line"
+    )
+    p.set_defaults(run=scoring.score)
+
+    p = command("compare", "Rank cities, overall and within peer groups of similar population.")
+    _paths(p)
+    p.add_argument("--framework", help="the framework to rank by")
+    _framework_file(p, "rank by the framework defined in this TOML file")
+    p.add_argument(
+        "--bands",
+        default=",".join(str(band) for band in DEFAULT_POPULATION_BANDS),
+        help="population band limits, comma-separated (default 100000,250000,500000,1000000)",
+    )
+    p.add_argument("--format", choices=("markdown", "csv"), default="markdown")
+    _output(p)
+    p.set_defaults(run=reports.compare)
+
+
+def _report_commands(command: Command) -> None:
+    p = command("report", "A Markdown report of one profile through every framework it names.")
+    p.add_argument("profile", help="the profile file")
+    p.add_argument("--framework", action="append", help="only these frameworks (repeatable)")
+    _framework_file(p, "a framework defined in this TOML file (repeatable)", repeat=True)
+    _language(p, "language of the framework texts")
+    _output(p)
+    p.set_defaults(run=reports.report)
+
+    p = command("plan", "A development plan: objectives, priority actions, quick wins, examples.")
+    p.add_argument("profile", help="the profile file")
+    _one_framework(p, "the framework (default: the profile's only one)")
+    p.add_argument(
+        "--target", type=_score_value, help="target score on 0-100 (default: the framework's)"
+    )
+    p.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    _language(p, "language of the framework texts")
+    _output(p)
+    p.set_defaults(run=reports.plan)
+
+    p = command("progress", "Progress between assessments of one city (baseline first).")
+    p.add_argument(
+        "profiles", nargs="+", metavar="PROFILE", help="two or more profiles of the same city"
+    )
+    _one_framework(p, "the framework (default: the one the profiles share)")
+    p.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    _output(p)
+    p.set_defaults(run=reports.progress)
+
+    p = command(
+        "peer-review", "A peer-review report: evidence log, consensus, agreement, findings."
+    )
+    p.add_argument("profile", help="the peer-review profile (evidence items name their assessor)")
+    _one_framework(p, "the framework (default: the profile's only one)")
+    p.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    _output(p)
+    p.set_defaults(run=reports.peer_review_command)
+
+
+def _paths(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths", nargs="+", metavar="PATH", help="files, directories (recursive) or globs"
+    )
+
+
+def _one_framework(parser: argparse.ArgumentParser, help_text: str) -> None:
+    parser.add_argument("--framework", help=help_text)
+    _framework_file(parser, "the framework defined in this TOML file")
+
+
+def _framework_file(parser: argparse.ArgumentParser, help_text: str, repeat: bool = False) -> None:
+    parser.add_argument(
+        "--framework-file",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help=help_text + ("" if repeat else "; instead of --framework"),
+    )
+
+
+def _language(parser: argparse.ArgumentParser, help_text: str) -> None:
+    parser.add_argument("--language", choices=("en", "fr"), default="en", help=help_text)
+
+
+def _output(
+    parser: argparse.ArgumentParser, help_text: str = "write to this file (atomically)"
+) -> None:
+    parser.add_argument("--output", "-o", help=help_text)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more, got {value}")
+    return value
+
+
+def _score_value(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 100, got {text!r}") from None
+    if not 0.0 <= value <= 100.0:  # also rejects nan
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 100, got {text!r}")
+    return value

@@ -1,0 +1,201 @@
+"""The commands that write one report: report, plan, progress, peer-review, compare.
+
+Each reads its profiles through the public batch function (one read per file, errors with their
+lines), then calls the public mode function and its Markdown report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from typing import Any
+
+from integration_index._api import (
+    development_plan,
+    peer_review,
+    peer_review_markdown,
+    plan_markdown,
+    profile_markdown,
+    progress_markdown,
+    rank_cities,
+    ranking_markdown,
+    score_many,
+    track_progress,
+)
+from integration_index._batch import ScoreResult
+from integration_index._cli.commands import safe_inputs
+from integration_index._cli.common import Failed, UsageError, chosen_frameworks, error
+from integration_index._cli.files import atomic_output
+from integration_index._io.convert import card_converter
+from integration_index._model.framework import Framework
+from integration_index._model.profile import CityProfile
+from integration_index._model.scorecard import ScoreCard
+from integration_index._plugins.registry import Registry
+
+__all__ = ["compare", "peer_review_command", "plan", "progress", "report"]
+
+
+def _read(args: argparse.Namespace, path: str, frameworks: list[Framework] | None) -> ScoreResult:
+    """One profile file scored against *frameworks* (None: those it names); Failed on error."""
+    (result,) = score_many([path], frameworks, keep_profiles=True, registry=args.registry)
+    if not result.ok:
+        assert result.error is not None
+        error(result.error.format())
+        raise Failed()
+    return result
+
+
+def _scored_one(args: argparse.Namespace, path: str) -> tuple[CityProfile, Framework, ScoreCard]:
+    """A single-profile command's profile, its framework and its score card."""
+    registry: Registry = args.registry
+    chosen = chosen_frameworks(args)
+    if len(chosen) > 1:
+        raise UsageError("give one framework (--framework or --framework-file), not several")
+    result = _read(args, path, chosen or None)
+    assert result.profile is not None
+    if not chosen and len(result.cards) != 1:
+        named = result.profile.assessment.frameworks
+        raise UsageError(
+            f"the profile names {len(named)} frameworks ({', '.join(named)}); "
+            "choose one with --framework"
+        )
+    card = result.cards[0]
+    framework = chosen[0] if chosen else registry.get_framework(card.framework_id)
+    return result.profile, framework, card
+
+
+def _write(output: str | None, text: str) -> None:
+    with atomic_output(output) as stream:
+        stream.write(text)
+
+
+def _emit(args: argparse.Namespace, built: Any, markdown: Callable[[], str]) -> int:
+    """Write a mode's result as JSON or, by default, as Markdown."""
+    if args.format == "json":
+        data = card_converter().unstructure(built)
+        _write(args.output, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    else:
+        _write(args.output, markdown())
+    return 0
+
+
+def report(args: argparse.Namespace) -> int:
+    chosen = chosen_frameworks(args)
+    result = _read(args, args.profile, chosen or None)
+    assert result.profile is not None
+    frameworks: list[Framework | str] = [*chosen] or [c.framework_id for c in result.cards]
+    text = profile_markdown(
+        result.profile,
+        frameworks,
+        cards=result.cards,
+        language=args.language,
+        registry=args.registry,
+    )
+    _write(args.output, text)
+    return 0
+
+
+def plan(args: argparse.Namespace) -> int:
+    profile, framework, card = _scored_one(args, args.profile)
+    built = development_plan(card, profile, framework=framework, target=args.target)
+    return _emit(
+        args,
+        built,
+        lambda: plan_markdown(
+            built,
+            card,
+            profile,
+            framework=framework,
+            language=args.language,
+            registry=args.registry,
+        ),
+    )
+
+
+def progress(args: argparse.Namespace) -> int:
+    if len(args.profiles) < 2:
+        raise UsageError("give at least two profiles of the same city (baseline first, any order)")
+    first_profile, framework, first_card = _scored_one(args, args.profiles[0])
+    scored = [(first_profile, first_card)]
+    for path in args.profiles[1:]:
+        result = _read(args, path, [framework])
+        assert result.profile is not None
+        scored.append((result.profile, result.cards[0]))
+    cards = [card for _, card in scored]
+    try:
+        built = track_progress(cards, framework=framework)
+    except ValueError as exc:  # the profiles do not make a series: an input problem
+        error(f"{', '.join(args.profiles)}: {exc}")
+        return 1
+    ordered = sorted(scored, key=lambda pair: pair[1].assessment_date)
+    return _emit(
+        args,
+        built,
+        lambda: progress_markdown(
+            built,
+            [p for p, _ in ordered],
+            cards=[c for _, c in ordered],
+            framework=framework,
+            registry=args.registry,
+        ),
+    )
+
+
+def peer_review_command(args: argparse.Namespace) -> int:
+    profile, framework, card = _scored_one(args, args.profile)
+    built = peer_review(profile, framework=framework, card=card, registry=args.registry)
+    return _emit(
+        args,
+        built,
+        lambda: peer_review_markdown(
+            built, profile, card=card, framework=framework, registry=args.registry
+        ),
+    )
+
+
+def _bands(text: str) -> list[int]:
+    try:
+        return sorted({int(part) for part in text.split(",") if part.strip()})
+    except ValueError:
+        raise UsageError(
+            f"--bands expects whole numbers separated by commas, got {text!r}"
+        ) from None
+
+
+def compare(args: argparse.Namespace) -> int:
+    chosen = chosen_frameworks(args)
+    if len(chosen) != 1:
+        raise UsageError("give the framework to rank by: --framework ID or --framework-file PATH")
+    framework = chosen[0]
+    bands = _bands(args.bands)
+    input_errors: list[str] = []
+    entries = []
+    failed = skipped = 0
+    results = score_many(
+        safe_inputs(args.paths, input_errors),
+        [framework],
+        keep_profiles=True,
+        skip_unassessed=True,
+        registry=args.registry,
+    )
+    for result in results:
+        if not result.ok:
+            failed += 1
+            assert result.error is not None
+            error(result.error.format())
+        elif result.cards:
+            assert result.profile is not None
+            entries.append((result.profile, result.cards[0]))
+        else:
+            skipped += 1
+    for message in input_errors:
+        error(message)
+    if skipped:
+        error(f"{skipped} profile(s) do not assess {framework.id!r}: left out of the ranking")
+    ranking = rank_cities(entries, bands=bands)
+    if args.format == "csv":
+        _write(args.output, ranking.to_csv())
+    else:
+        _write(args.output, ranking_markdown(ranking, framework=framework, registry=args.registry))
+    return 1 if failed or input_errors else 0

@@ -1,0 +1,173 @@
+"""``integration-index score``: batch scoring, streamed in input order, written atomically."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import IO, Any
+
+from integration_index._api import score_many
+from integration_index._batch import ScoreResult
+from integration_index._cli import outputs
+from integration_index._cli.commands import safe_inputs
+from integration_index._cli.common import chosen_frameworks, error
+from integration_index._cli.files import atomic_output
+from integration_index._cli.progress import Progress, wanted
+
+__all__ = ["score"]
+
+_RENDERERS = {
+    "csv": outputs.render_csv,
+    "tidy-csv": outputs.render_tidy,
+    "json": outputs.render_json,
+    "jsonl": outputs.render_jsonl,
+    "table": outputs.render_summary,
+    "markdown": outputs.render_summary,
+}
+
+_TABLE_COLUMNS = (
+    "city_name",
+    "framework",
+    "assessment_date",
+    "score",
+    "raw_score",
+    "lower",
+    "upper",
+    "coverage",
+)
+_TABLE_HEADER = ("city", "framework", "date", "score", "raw", "lower", "upper", "coverage")
+_TABLE_WIDTHS = (24, 20, 10, 6, 6, 6, 6, 8)
+_TABLE_INDEXES = tuple(outputs.SUMMARY_COLUMNS.index(name) for name in _TABLE_COLUMNS)
+
+
+class _Abort(Exception):
+    """--fail-fast stopped the run: leave the output file untouched."""
+
+
+class _Tally:
+    def __init__(self) -> None:
+        self.scored = 0
+        self.failed = 0
+        self.stopped = False
+
+
+def score(args: argparse.Namespace) -> int:
+    frameworks = chosen_frameworks(args) or None
+    input_errors: list[str] = []
+    paths: Any = safe_inputs(args.paths, input_errors)
+    progress = None
+    if wanted(sys.stderr, args.progress):
+        paths = list(paths)
+        progress = Progress(len(paths))
+    tally = _Tally()
+    try:
+        with atomic_output(args.output) as stream:
+            results = score_many(
+                paths,
+                frameworks,
+                jobs=args.jobs,
+                render=_RENDERERS[args.format],
+                registry=args.registry,
+            )
+            writer = _Writer(stream, args.format)
+            _stream(results, writer, tally, progress, args.fail_fast)
+            if tally.stopped and args.output:
+                raise _Abort()
+            writer.finish()
+    except _Abort:
+        pass
+    finally:
+        if progress:
+            progress.close()
+    for message in input_errors:
+        error(message)
+    error(_summary(tally, input_errors, args.output))
+    return 1 if tally.failed or input_errors else 0
+
+
+def _stream(
+    results: Any, writer: _Writer, tally: _Tally, progress: Progress | None, fail_fast: bool
+) -> None:
+    try:
+        for result in results:
+            if result.ok:
+                tally.scored += 1
+                writer.add(result)
+            else:
+                tally.failed += 1
+                assert result.error is not None
+                if progress:
+                    progress.stream.write("\r\033[K")
+                error(result.error.format())
+            if progress:
+                progress.advance(not result.ok)
+            if fail_fast and not result.ok:
+                tally.stopped = True
+                return
+    finally:
+        results.close()
+
+
+def _summary(tally: _Tally, input_errors: list[str], output: str | None) -> str:
+    summary = f"scored {tally.scored} profile(s); {tally.failed} failed"
+    if input_errors:
+        summary += f"; {len(input_errors)} input(s) matched no profile"
+    if tally.stopped:
+        summary += "; stopped at the first failure (--fail-fast)" + (
+            "; the output file was not changed" if output else ""
+        )
+    elif output:
+        summary += f"; wrote {output}"
+    return summary
+
+
+class _Writer:
+    """Streams rendered results in the chosen format."""
+
+    def __init__(self, stream: IO[str], fmt: str) -> None:
+        self.stream = stream
+        self.fmt = fmt
+        self.first = True
+        if fmt == "csv":
+            stream.write(",".join(outputs.SUMMARY_COLUMNS) + "\n")
+        elif fmt == "tidy-csv":
+            stream.write(",".join(outputs.TIDY_COLUMNS) + "\n")
+        elif fmt == "json":
+            stream.write("[\n")
+        elif fmt == "table":
+            stream.write(self._table_line(_TABLE_HEADER) + "\n")
+        elif fmt == "markdown":
+            stream.write("| " + " | ".join(_TABLE_HEADER) + " |\n")
+            alignments = ("---" if i < 3 else "---:" for i in range(len(_TABLE_COLUMNS)))
+            stream.write("|" + "|".join(alignments) + "|\n")
+
+    @staticmethod
+    def _table_line(cells: tuple[str, ...] | list[str]) -> str:
+        parts = []
+        for index, (cell, width) in enumerate(zip(cells, _TABLE_WIDTHS, strict=True)):
+            text = cell if len(cell) <= width else cell[: width - 1] + "…"
+            parts.append(text.rjust(width) if index >= 3 else text.ljust(width))
+        return "  ".join(parts).rstrip()
+
+    def add(self, result: ScoreResult) -> None:
+        text = result.output or ""
+        if not text:
+            return
+        if self.fmt in ("csv", "tidy-csv", "jsonl"):
+            self.stream.write(text)
+        elif self.fmt == "json":
+            self.stream.write(("" if self.first else ",\n") + text)
+        else:
+            for line in text.split("\n"):
+                row = line.split("\t")
+                cells = [row[i] for i in _TABLE_INDEXES]
+                if self.fmt == "table":
+                    self.stream.write(self._table_line(cells) + "\n")
+                else:
+                    escaped = (c.replace("|", "\\|") for c in cells)
+                    self.stream.write("| " + " | ".join(escaped) + " |\n")
+        self.first = False
+
+    def finish(self) -> None:
+        if self.fmt == "json":
+            self.stream.write("\n]\n")

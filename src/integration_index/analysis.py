@@ -1,0 +1,36 @@
+"""The results of the modes of use (development plans, progress, peer reviews, rankings) and
+the inter-rater agreement they rest on.
+
+The functions that produce them are in the package itself (:func:`integration_index.
+development_plan`, :func:`~integration_index.track_progress`, :func:`~integration_index.
+peer_review`, :func:`~integration_index.rank_cities`).
+"""
+
+from __future__ import annotations
+
+from integration_index._analysis.agreement import Agreement, krippendorff_alpha
+from integration_index._analysis.compare import Ranking, RankingRow
+from integration_index._analysis.peer_review import (
+    FactorReview,
+    LoggedRating,
+    PeerReview,
+    QuestionReview,
+)
+from integration_index._analysis.plan import DevelopmentPlan, Objective, PlanAction
+from integration_index._analysis.progress import NodeProgress, ProgressReport
+
+__all__ = [
+    "Agreement",
+    "DevelopmentPlan",
+    "FactorReview",
+    "LoggedRating",
+    "NodeProgress",
+    "Objective",
+    "PeerReview",
+    "PlanAction",
+    "ProgressReport",
+    "QuestionReview",
+    "Ranking",
+    "RankingRow",
+    "krippendorff_alpha",
+]
