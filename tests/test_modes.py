@@ -68,23 +68,30 @@ def test_plan_on_a_case_worked_by_hand() -> None:
     assert actions["01.2"].weight == pytest.approx(1 / 52)
     assert actions["01.2"].gap == pytest.approx(25.0)
     assert actions["01.2"].priority == pytest.approx(25 / 52)
-    assert actions["01.2"].horizon == "quick-win"  # partly -> largely reaches 75
+    # Without an effort mark, the horizon the framework declares for the question decides.
+    for question in ("01.2", "01.4"):
+        declared = framework.node(question).horizon
+        assert declared is not None
+        assert actions[question].horizon == declared.kind
+        assert actions[question].horizon_basis == declared.basis
+        assert declared.reason.en in actions[question].horizon_reason
     assert actions["01.4"].priority == pytest.approx(50 / 52)
-    assert actions["01.4"].horizon == "long-haul"  # planned -> partly does not
-    assert [a.criterion for a in first.actions] == ["01.4", "01.2"]  # by weight x gap
     second = {a.criterion: a for o in plan.objectives for a in o.actions}["02.1"]
+    # The city's low effort mark makes it a quick win, whatever the framework declares.
     assert second.horizon == "quick-win" and second.effort == "low"
+    assert second.horizon_reason.startswith("the city marks it low effort")
     # Key factor 02 has five questions: 02.1 weighs 1/13 x 1/5 = 1/65; not in place, gap 75.
     assert second.weight == pytest.approx(1 / 65)
     assert second.priority == pytest.approx(75 / 65)
     unassessed = {a.criterion: a for o in plan.objectives for a in o.actions}["03.1"]
-    assert not unassessed.assessed and unassessed.gap == pytest.approx(75.0)
+    # Unassessed: evidence to gather, ranked by weight (1/13 x 1/4 = 1/52) x open width 100.
+    assert not unassessed.assessed and unassessed.horizon == "gather-evidence"
+    assert unassessed.width == pytest.approx(100.0)
+    assert unassessed.priority == pytest.approx(100 / 52)
     assert "weight" in actions["01.4"].reason and "x gap" in actions["01.4"].reason
     assert first.examples == framework.node("01").examples
-    # The only quick wins, by priority: 02.1 (low effort, 75/65) and 01.2 (one level short, 25/52).
-    # Every other action is unassessed or more than one level below the target, without effort.
-    assert plan.quick_wins == ("02.1", "01.2")
-    assert "01.4" in plan.long_haul and "03.1" in plan.long_haul
+    assert "02.1" in plan.quick_wins and "03.1" in plan.gather_evidence
+    assert "03.1" not in plan.quick_wins + plan.long_haul
 
 
 def test_plan_on_an_example_ranks_by_weight_times_gap() -> None:
@@ -98,20 +105,22 @@ def test_plan_on_an_example_ranks_by_weight_times_gap() -> None:
     top = plan.objectives[0]
     assert (top.criterion, top.score) == ("12", 15.0)
     assert top.weight == pytest.approx(1 / 12)
-    first = top.actions[0]
-    assert (first.criterion, first.current, first.gap) == ("12.2", 0.0, 75.0)
+    first = {a.criterion: a for a in top.actions}["12.2"]
+    assert (first.current, first.gap) == (0.0, 75.0)
     assert first.weight == pytest.approx(1 / 72) and first.priority == pytest.approx(75 / 72)
     # Key factor 11 has five questions (1/60 each); 11.2 is rated planned (25): gap 50.
     second = plan.objectives[1]
     assert (second.criterion, second.score) == ("11", 35.0)
-    action = second.actions[0]
-    assert (action.criterion, action.current, action.gap) == ("11.2", 25.0, 50.0)
+    action = {a.criterion: a for a in second.actions}["11.2"]
+    assert (action.current, action.gap) == (25.0, 50.0)
     assert action.priority == pytest.approx(50 / 60)
-    assert all(o.score is not None and o.score < o.target for o in plan.objectives)
+    assert all(o.status != "in-place" for o in plan.objectives)
     for objective in plan.objectives:
-        priorities = [a.priority for a in objective.actions]
-        assert priorities == sorted(priorities, reverse=True)
+        for horizon in ("quick-win", "long-haul", "gather-evidence"):
+            priorities = [a.priority for a in objective.actions if a.horizon == horizon]
+            assert priorities == sorted(priorities, reverse=True)
     assert set(plan.quick_wins).isdisjoint(plan.long_haul)
+    assert set(plan.gather_evidence).isdisjoint(plan.quick_wins + plan.long_haul)
 
 
 def test_progress_between_two_assessments() -> None:

@@ -15,15 +15,24 @@ from integration_index._analysis.peer_review import (
     LoggedRating,
     PeerReview,
     QuestionReview,
+    SelfAssessmentChange,
 )
-from integration_index._analysis.plan import DevelopmentPlan, Objective, PlanAction
-from integration_index._analysis.progress import NodeProgress, ProgressReport
+from integration_index._analysis.plan import (
+    DevelopmentPlan,
+    ExcludedCriterion,
+    Objective,
+    PlanAction,
+)
+from integration_index._analysis.progress import NodeProgress, ProgressReport, UncountedFactor
+from integration_index._analysis.review_files import MergedReview
 
 __all__ = [
     "Agreement",
     "DevelopmentPlan",
+    "ExcludedCriterion",
     "FactorReview",
     "LoggedRating",
+    "MergedReview",
     "NodeProgress",
     "Objective",
     "PeerReview",
@@ -32,5 +41,7 @@ __all__ = [
     "QuestionReview",
     "Ranking",
     "RankingRow",
+    "SelfAssessmentChange",
+    "UncountedFactor",
     "krippendorff_alpha",
 ]

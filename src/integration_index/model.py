@@ -13,7 +13,7 @@ from integration_index._model.context import (
     ContextualFactor,
     ModifierRule,
 )
-from integration_index._model.criteria import Criterion, Practice, PracticeCategory
+from integration_index._model.criteria import Criterion, Horizon, Practice, PracticeCategory
 from integration_index._model.crosswalk import Crosswalk, Link, Relation
 from integration_index._model.framework import Framework, Settings, TextBlock
 from integration_index._model.frozen import FrozenDict
@@ -47,6 +47,7 @@ __all__ = [
     "Framework",
     "FrozenDict",
     "Goalposts",
+    "Horizon",
     "Level",
     "Link",
     "ModifierRule",

@@ -30,7 +30,9 @@ __all__ = [
     "Agreement",
     "Metric",
     "REASON_NO_VARIATION",
+    "REASON_NO_VARIATION_MEASURED",
     "REASON_TOO_LITTLE_DATA",
+    "interval_agreement",
     "krippendorff_alpha",
     "ordinal_agreement",
 ]
@@ -39,6 +41,7 @@ Metric = Literal["nominal", "ordinal", "interval"]
 
 REASON_TOO_LITTLE_DATA: Final = "too little data: fewer than 2 units rated by at least 2 raters"
 REASON_NO_VARIATION: Final = "no variation: every rating is the same level"
+REASON_NO_VARIATION_MEASURED: Final = "no variation: every measured value is the same"
 
 _METRICS: Final = ("nominal", "ordinal", "interval")
 
@@ -142,11 +145,34 @@ def ordinal_agreement(
     Raises:
         ValueError: As for :func:`krippendorff_alpha`.
     """
-    result = _compute(units, "ordinal", levels)
+    return _reported(_compute(units, "ordinal", levels), REASON_NO_VARIATION)
+
+
+def interval_agreement(units: Sequence[Sequence[float | None]]) -> Agreement:
+    """Compute interval Krippendorff's alpha (for measured values) with the minimum-data rule
+    of :func:`ordinal_agreement`.
+
+    Args:
+        units: One sequence per unit holding the raters' measured values; ``None`` or an
+            absent entry means "not rated". Values of different units should be on one scale
+            (for example each normalised to 0-100), since they are pooled.
+
+    Returns:
+        The agreement, with counts of pairable units and values; when it is not reported,
+        ``reason`` is :data:`REASON_TOO_LITTLE_DATA` or :data:`REASON_NO_VARIATION_MEASURED`.
+
+    Raises:
+        ValueError: As for :func:`krippendorff_alpha`.
+    """
+    return _reported(_compute(units, "interval", None), REASON_NO_VARIATION_MEASURED)
+
+
+def _reported(result: _Result, no_variation: str) -> Agreement:
+    """*result* under the minimum-data rule: at least 2 pairable units, and variation."""
     if result.units < 2:
         alpha, reason = None, REASON_TOO_LITTLE_DATA
     elif result.alpha is None:
-        alpha, reason = None, REASON_NO_VARIATION
+        alpha, reason = None, no_variation
     else:
         alpha, reason = result.alpha, None
     return Agreement(

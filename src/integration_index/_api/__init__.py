@@ -28,6 +28,7 @@ from integration_index._api.core import (
 from integration_index._api.modes import (
     DEFAULT_POPULATION_BANDS,
     development_plan,
+    merge_reviews,
     peer_review,
     peer_review_markdown,
     plan_markdown,
@@ -52,6 +53,7 @@ __all__ = [
     "load_profile",
     "loads_framework",
     "loads_profile",
+    "merge_reviews",
     "peer_review",
     "peer_review_markdown",
     "plan_markdown",

@@ -14,16 +14,19 @@ from integration_index._analysis.peer_review import PeerReview, review
 from integration_index._analysis.plan import DevelopmentPlan
 from integration_index._analysis.plan import development_plan as _development_plan
 from integration_index._analysis.progress import ProgressReport, compare_assessments
+from integration_index._analysis.review_files import MergedReview, merge
 from integration_index._api.core import only_framework, resolve_registry, score
 from integration_index._model.framework import Framework
 from integration_index._model.profile import CityProfile
 from integration_index._model.scorecard import ScoreCard
 from integration_index._plugins.registry import Registry
 from integration_index._reports import markdown, modes
+from integration_index._reports import plan as plan_reports
 
 __all__ = [
     "DEFAULT_POPULATION_BANDS",
     "development_plan",
+    "merge_reviews",
     "peer_review",
     "peer_review_markdown",
     "plan_markdown",
@@ -60,8 +63,11 @@ def development_plan(
     target: float | None = None,
     registry: Registry | None = None,
 ) -> DevelopmentPlan:
-    """A development plan from a score card: objectives below target, priority actions ranked by
-    weight x gap, quick wins apart from long-haul work, other cities' examples.
+    """A development plan from a score card (docs/development-plans.md): the top-level criteria
+    not shown to be in place, and their actions in three sections: quick wins and long-haul work
+    (by the city's effort mark, else the framework's declared horizon, else the gap), ranked by
+    weight x gap, and "gather evidence first" for unrated questions; excluded criteria with their
+    reason; other cities' examples.
 
     *profile* supplies the evidence's ``effort`` marks; *target* (0-100) overrides every
     criterion's target; *framework* defaults to the registered framework the card names.
@@ -87,24 +93,65 @@ def track_progress(
     return compare_assessments(cards, _framework_of(framework, cards[0].framework_id, registry))
 
 
+def merge_reviews(
+    profiles: Sequence[CityProfile],
+    *,
+    sources: Sequence[str] | None = None,
+    texts: Sequence[str | None] | None = None,
+) -> MergedReview:
+    """Check that the files of a peer review (one per reviewer, and optionally the city's own
+    self-assessment, recognised by its mode "self-assessment") make one review, and merge them
+    for :func:`peer_review`.
+
+    Every file must be of the same city; every reviewer's file must assess the same frameworks
+    and be of the same round (the same assessment date); the self-assessment must assess the
+    reviewers' frameworks and may be older than the round, never newer. A rating that names no
+    assessor takes the one assessor its file lists; when the file lists none or several it
+    counts in the consensus but not in inter-rater agreement, and a warning names the file and
+    the line (*sources* are the files' paths, *texts* their TOML texts, both in the order of
+    *profiles*).
+
+    Raises:
+        ProfileError: (a ValueError) the files do not make one review; it names the file and key.
+        ValueError: no profile, or *sources* or *texts* of another length.
+    """
+    return merge(profiles, sources=sources, texts=texts)
+
+
 def peer_review(
-    profile: CityProfile,
+    profile: CityProfile | MergedReview,
     *,
     framework: Framework | str | None = None,
     card: ScoreCard | None = None,
     registry: Registry | None = None,
 ) -> PeerReview:
-    """The peer review of a profile whose evidence items name their assessors: consensus per
-    question, disagreements of more than one level, Krippendorff's ordinal alpha.
+    """The peer review of a profile whose evidence items name their assessors, or of the
+    reviewers' files merged by :func:`merge_reviews`: consensus per question, disagreements of
+    more than one level, Krippendorff's ordinal alpha over the rated questions and interval
+    alpha over the measured indicators, the merge's warnings and, given a self-assessment, the
+    ratings the consensus changed.
 
-    *card* is the profile's score card, if already computed.
+    A single profile is read as :func:`merge_reviews` reads one file (a rating without an
+    assessor takes the file's only assessor, else it is kept out of agreement with a warning).
+    *card* is the (merged) profile's score card, if already computed.
     """
-    chosen = framework if framework is not None else only_framework(profile)
+    merged = profile if isinstance(profile, MergedReview) else merge([profile], sources=["profile"])
+    reviewed = merged.profile
+    chosen = framework if framework is not None else only_framework(reviewed)
     resolved = _framework_of(chosen, "", registry)
     if card is None:
-        card = score(profile, resolved, registry=registry)
+        card = score(reviewed, resolved, registry=registry)
     _same_framework("score card", card.framework_id, resolved)
-    return review(profile, resolved, card)
+    own = merged.self_assessment
+    return review(
+        reviewed,
+        resolved,
+        card,
+        self_card=score(own, resolved, registry=registry) if own is not None else None,
+        self_source=merged.self_assessment_source,
+        sources=merged.sources if isinstance(profile, MergedReview) else (),
+        warnings=merged.warnings,
+    )
 
 
 def rank_cities(
@@ -142,7 +189,7 @@ def plan_markdown(
     resolved = _framework_of(framework, plan.framework_id, chosen)
     _same_framework("plan", plan.framework_id, resolved)
     _same_framework("score card", card.framework_id, resolved)
-    return modes.plan_report(
+    return plan_reports.plan_report(
         plan, resolved, card, profile, language=language, sections=chosen.report_sections
     )
 
@@ -168,13 +215,20 @@ def progress_markdown(
 
 def peer_review_markdown(
     review: PeerReview,
-    profile: CityProfile,
+    profile: CityProfile | MergedReview,
     *,
     card: ScoreCard | None = None,
     framework: Framework | str | None = None,
     registry: Registry | None = None,
 ) -> str:
-    """A peer-review report as Markdown: evidence log, consensus, agreement, findings."""
+    """A peer-review report as Markdown: the reviewers and their files, the merge's warnings,
+    agreement (ordinal and interval alpha), the ratings changed from the self-assessment, and
+    per criterion the evidence log, consensus and findings.
+
+    *profile* is the reviewed profile, or the merged files the review was built from.
+    """
+    if isinstance(profile, MergedReview):
+        profile = profile.profile
     chosen = resolve_registry(registry)
     resolved = _framework_of(framework, review.framework_id, chosen)
     _same_framework("peer review", review.framework_id, resolved)

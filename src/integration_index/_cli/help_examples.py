@@ -42,6 +42,9 @@ _EXAMPLES = {
     """,
     "peer-review": """
         integration-index peer-review examples/profiles/eurocities/ostavia-peer-review-2023.toml
+        integration-index peer-review examples/profiles/peer-review/ostavia-2023/*.toml
+        integration-index peer-review self-assessment.toml reviewer-a.toml reviewer-b.toml \\
+            --format json --output review.json
     """,
     "compare": """
         integration-index compare examples/profiles --framework eurocities

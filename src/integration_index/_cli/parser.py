@@ -148,7 +148,14 @@ def _report_commands(command: Command) -> None:
     p = command(
         "peer-review", "A peer-review report: evidence log, consensus, agreement, findings."
     )
-    p.add_argument("profile", help="the peer-review profile (evidence items name their assessor)")
+    p.add_argument(
+        "profiles",
+        nargs="+",
+        metavar="PROFILE",
+        help="the peer-review profile (evidence items name their assessor), or one file per "
+        "reviewer of the same city, frameworks and round, plus optionally the city's "
+        'self-assessment (recognised by its mode "self-assessment")',
+    )
     _one_framework(p, "the framework (default: the profile's only one)")
     p.add_argument("--format", choices=("markdown", "json"), default="markdown")
     _output(p)

@@ -9,10 +9,12 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from integration_index._api import (
     development_plan,
+    merge_reviews,
     peer_review,
     peer_review_markdown,
     plan_markdown,
@@ -20,6 +22,7 @@ from integration_index._api import (
     progress_markdown,
     rank_cities,
     ranking_markdown,
+    score,
     score_many,
     track_progress,
 )
@@ -32,6 +35,7 @@ from integration_index._model.framework import Framework
 from integration_index._model.profile import CityProfile
 from integration_index._model.scorecard import ScoreCard
 from integration_index._plugins.registry import Registry
+from integration_index.exceptions import ProfileError
 
 __all__ = ["compare", "peer_review_command", "plan", "progress", "report"]
 
@@ -142,14 +146,49 @@ def progress(args: argparse.Namespace) -> int:
     )
 
 
+def _text(path: str) -> str | None:
+    """A file's text, to give warnings their lines (None if it cannot be read again)."""
+    try:
+        return Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+
+
 def peer_review_command(args: argparse.Namespace) -> int:
-    profile, framework, card = _scored_one(args, args.profile)
-    built = peer_review(profile, framework=framework, card=card, registry=args.registry)
+    """One profile, or the files of one review (one per reviewer, and the city's own
+    self-assessment) merged; the merge's warnings go to standard error."""
+    chosen = chosen_frameworks(args)
+    if len(chosen) > 1:
+        raise UsageError("give one framework (--framework or --framework-file), not several")
+    profiles = []
+    for path in args.profiles:
+        result = _read(args, path, chosen or None)
+        assert result.profile is not None
+        profiles.append(result.profile)
+    try:
+        merged = merge_reviews(
+            profiles, sources=args.profiles, texts=[_text(path) for path in args.profiles]
+        )
+    except ProfileError as exc:  # the files do not make one review: an input problem
+        error(exc.format())
+        return 1
+    named = merged.profile.assessment.frameworks
+    if not chosen and len(named) != 1:
+        raise UsageError(
+            f"the profiles name {len(named)} frameworks ({', '.join(named)}); "
+            "choose one with --framework"
+        )
+    registry: Registry = args.registry
+    framework = chosen[0] if chosen else registry.get_framework(named[0])
+    card = score(merged.profile, framework, registry=registry)
+    built = peer_review(merged, framework=framework, card=card, registry=registry)
+    for warning in built.warnings:
+        error(f"warning: {warning}")
     return _emit(
         args,
         built,
         lambda: peer_review_markdown(
-            built, profile, card=card, framework=framework, registry=args.registry
+            built, merged, card=card, framework=framework, registry=registry
         ),
     )
 

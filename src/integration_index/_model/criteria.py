@@ -16,7 +16,16 @@ from integration_index._model.validators import (
     value_class,
 )
 
-__all__ = ["EVIDENCE_RULES", "Criterion", "EvidenceRule", "Practice", "PracticeCategory"]
+__all__ = [
+    "EVIDENCE_RULES",
+    "Criterion",
+    "EvidenceRule",
+    "Horizon",
+    "HorizonBasis",
+    "HorizonKind",
+    "Practice",
+    "PracticeCategory",
+]
 
 #: How several ratings of one leaf combine into one value.
 EVIDENCE_RULES = ("median", "mean", "min", "max", "latest")
@@ -68,6 +77,26 @@ class PracticeCategory:
     description: Text | None = None
 
 
+HorizonKind = Literal["quick-win", "long-haul"]
+HorizonBasis = Literal["source", "encoding"]
+
+
+@value_class(kw_only=True)
+class Horizon:
+    """The usual horizon of the action a rated criterion calls for, in development plans.
+
+    Attributes:
+        kind: "quick-win" (results in the short term) or "long-haul" (longer-term work).
+        reason: Why, in one line.
+        basis: "source" when the framework's source document says so, "encoding" when it is the
+            judgement of whoever encoded the framework.
+    """
+
+    kind: HorizonKind
+    reason: Text
+    basis: HorizonBasis = "encoding"
+
+
 @value_class(kw_only=True)
 class Criterion:
     """A node of the criteria tree: a group, a criterion or an indicator, at any depth.
@@ -88,6 +117,7 @@ class Criterion:
         scale: The scale a leaf is rated on; None means the framework's default.
         goalposts: For a quantitative leaf, how a measured value maps to [0, 1].
         target: The target score on 0-100 for development plans; None means the framework's.
+        horizon: For a rated criterion, the usual horizon of the action it calls for (plans).
         tags: Free tags (for example the Charter's city roles, or the actors an action addresses).
         notes: Further text.
         examples: City examples the source gives.
@@ -106,6 +136,7 @@ class Criterion:
     scale: str | None = None
     goalposts: Goalposts | None = None
     target: float | None = attrs.field(default=None, validator=check_score_range)
+    horizon: Horizon | None = None
     tags: tuple[str, ...] = ()
     notes: Text | None = None
     examples: tuple[Practice, ...] = ()

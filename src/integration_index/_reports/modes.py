@@ -1,11 +1,11 @@
-"""Markdown reports of the modes of use: development plans, progress and peer reviews."""
+"""Markdown reports of progress between assessments and of peer reviews."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from integration_index._analysis.agreement import Agreement
 from integration_index._analysis.peer_review import FactorReview, PeerReview
-from integration_index._analysis.plan import DevelopmentPlan, Objective
 from integration_index._analysis.progress import ProgressReport
 from integration_index._model.framework import Framework
 from integration_index._model.profile import CityProfile
@@ -19,101 +19,7 @@ from integration_index._reports.common import (
     table,
 )
 
-__all__ = ["peer_review_report", "plan_report", "progress_report"]
-
-
-def plan_report(
-    plan: DevelopmentPlan,
-    framework: Framework,
-    card: ScoreCard,
-    profile: CityProfile | None = None,
-    *,
-    language: str = "en",
-    sections: SectionSource = no_sections,
-) -> str:
-    """A development plan as Markdown."""
-    lines = [f"# Development plan: {plan.city_name}, {framework.title.get(language)}", ""]
-    if profile is not None and profile.illustrative:
-        lines += [ILLUSTRATIVE, ""]
-    target = (
-        f"{plan.target:g}"
-        if plan.target is not None
-        else "each criterion's own (framework default)"
-    )
-    lines += [
-        f"From the assessment of {plan.assessment_date.isoformat()}: overall score {number(plan.score)} / 100; target {target}.",
-        "",
-        f"How this plan is built: {plan.method}",
-        "",
-    ]
-    if not plan.objectives:
-        lines += ["Every top-level criterion is at or above its target: nothing to plan.", ""]
-    lines += _quick_wins(plan)
-    for index, objective in enumerate(plan.objectives, start=1):
-        lines += _objective(index, objective, framework, language)
-    lines += plugin_sections(
-        sections,
-        "plan",
-        framework,
-        [card],
-        [profile] if profile else [],
-        {"target": plan.target, "language": language},
-    )
-    return "\n".join(lines).rstrip() + "\n"
-
-
-def _quick_wins(plan: DevelopmentPlan) -> list[str]:
-    lines: list[str] = []
-    actions = {a.criterion: a for o in plan.objectives for a in o.actions}
-    if plan.quick_wins:
-        lines += ["## Quick wins", ""]
-        lines += table(
-            ["action", "question", "now", "next", "priority"],
-            [
-                [
-                    a.criterion,
-                    actions[a.criterion].title,
-                    actions[a.criterion].current_level or "not assessed",
-                    actions[a.criterion].next_level or "",
-                    f"{actions[a.criterion].priority:.3f}",
-                ]
-                for a in (actions[c] for c in plan.quick_wins)
-            ],
-            right=(4,),
-        ) + [""]
-    return lines
-
-
-def _objective(index: int, objective: Objective, framework: Framework, language: str) -> list[str]:
-    lines: list[str] = []
-    title = framework.node(objective.criterion).title.get(language)
-    lines += [
-        f"## Objective {index}: {objective.criterion} {title}",
-        "",
-        f"Score {number(objective.score)} against target {objective.target:g} (gap {objective.gap:.1f}; "
-        f"weight {objective.weight:.3f}; priority {objective.priority:.2f}).",
-        "",
-    ]
-    if objective.actions:
-        rows = [
-            [
-                a.criterion,
-                framework.node(a.criterion).title.get(language),
-                a.current_level or ("not assessed" if not a.assessed else number(a.current)),
-                a.horizon,
-                f"{a.weight:.4f} x {a.gap:.1f} = {a.priority:.3f}",
-            ]
-            for a in objective.actions
-        ]
-        lines += table(["action", "question", "now", "horizon", "weight x gap"], rows) + [""]
-    if objective.examples:
-        lines += ["Inspiration from other cities:", ""]
-        for example in objective.examples:
-            figures = f" ({'; '.join(example.figures)})" if example.figures else ""
-            where = f"{example.city}" + (f", {example.country}" if example.country else "")
-            lines.append(f"- **{where}**: {' '.join(example.text.get(language).split())}{figures}")
-        lines.append("")
-    return lines
+__all__ = ["peer_review_report", "progress_report"]
 
 
 def progress_report(
@@ -129,13 +35,7 @@ def progress_report(
     lines = [f"# Progress: {report.city_name}, {framework.title.en}", ""]
     if any(p.illustrative for p in profiles):
         lines += [ILLUSTRATIVE, ""]
-    delta = f"{report.overall_delta:+.1f}" if report.overall_delta is not None else "n/a"
-    lines += [
-        f"Baseline {dates[0]}, latest {dates[-1]} ({len(dates)} assessments). Overall: "
-        + " -> ".join(number(s) for s in report.overall)
-        + f" ({delta}).",
-        "",
-    ]
+    lines += _overall_change(report)
     rows = []
     for node in report.nodes:
         if node.depth != 1:
@@ -177,6 +77,37 @@ def progress_report(
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _signed(value: float | None) -> str:
+    return f"{value:+.1f}" if value is not None else "n/a"
+
+
+def _overall_change(report: ProgressReport) -> list[str]:
+    """The overall change and, when the factors counted differ, the change like for like and
+    the factors that entered or left, with why."""
+    dates = [d.isoformat() for d in report.dates]
+    scores = " -> ".join(number(s) for s in report.overall)
+    head = f"Baseline {dates[0]}, latest {dates[-1]} ({len(dates)} assessments). Overall: {scores}"
+    if not report.counted_set_changed:
+        return [f"{head} ({_signed(report.overall_delta)}).", ""]
+    count = len(report.counted)
+    before, after = report.like_for_like
+    like = (
+        f"like for like on the {count} factor{'' if count == 1 else 's'} counted both times: "
+        f"{_signed(report.like_for_like_delta)} ({number(before)} -> {number(after)})"
+        if count
+        else "no factor is counted both times, so there is no like-for-like change"
+    )
+    lines = [f"{head} ({_signed(report.overall_delta)} reported); {like}.", ""]
+    lines += ["The factors counted differ between the two assessments:", ""]
+    for verb, factors in (("left", report.left), ("entered", report.entered)):
+        lines += [
+            f"- {f.criterion} {f.title} {verb} the count: {f.why} at {f.date.isoformat()} "
+            f"({f.reason.rstrip('.')})."
+            for f in factors
+        ]
+    return [*lines, ""]
+
+
 def peer_review_report(
     peer: PeerReview,
     framework: Framework,
@@ -185,37 +116,78 @@ def peer_review_report(
     *,
     sections: SectionSource = no_sections,
 ) -> str:
-    """A peer-review report as Markdown: per criterion, the evidence log, consensus, findings."""
+    """A peer-review report as Markdown: the reviewers and their files, the merge's warnings,
+    agreement (ordinal alpha; interval alpha when the framework has measured indicators), the
+    ratings changed from the self-assessment, then per criterion the evidence log, consensus and
+    findings."""
     lines = [f"# Peer review: {peer.city_name}, {framework.title.en}", ""]
     if profile.illustrative:
         lines += [ILLUSTRATIVE, ""]
-    alpha = peer.agreement
-    agreement = (
-        f"Krippendorff's alpha (ordinal) {alpha.alpha:.3f} over {alpha.units} questions"
-        if alpha.alpha is not None
-        else f"not computed ({alpha.reason})"
-    )
-    lines += [
-        f"Review of {peer.assessment_date.isoformat()} by {', '.join(peer.reviewers) or 'unnamed reviewers'}. "
-        f"Consensus score {number(peer.score)} / 100.",
-        "",
-        f"Inter-rater agreement: {agreement}. Disagreements of more than one level: {len(peer.disagreements)}"
-        + (f" ({', '.join(peer.disagreements)})." if peer.disagreements else "."),
-        "",
-    ]
+    measured = frozenset(leaf.id for leaf in framework.leaves if leaf.goalposts is not None)
+    lines += _review_head(peer, bool(measured))
     for factor in peer.factors:
         if factor.questions:
-            lines += _factor_review(factor)
+            lines += _factor_review(factor, measured)
     lines += plugin_sections(sections, "peer-review", framework, [card], [profile], {})
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _factor_review(factor: FactorReview) -> list[str]:
+def _alpha(agreement: Agreement, metric: str, units: str) -> str:
+    if agreement.alpha is None:
+        return f"not computed ({agreement.reason})"
+    return f"Krippendorff's alpha ({metric}) {agreement.alpha:.3f} over {agreement.units} {units}"
+
+
+def _review_head(peer: PeerReview, measured: bool) -> list[str]:
+    """Who reviewed, from which files, the warnings, the agreement and the changes."""
+    lines = [
+        f"Review of {peer.assessment_date.isoformat()} by {', '.join(peer.reviewers) or 'unnamed reviewers'}. "
+        f"Consensus score {number(peer.score)} / 100.",
+        "",
+    ]
+    if len(peer.sources) > 1 or peer.self_assessment_source is not None:
+        count = len(peer.sources)
+        files = f"Merged from {count} reviewer file{'s' if count > 1 else ''}: {', '.join(peer.sources)}"
+        if peer.self_assessment_source is not None and peer.self_assessment_date is not None:
+            files += f"; the city's self-assessment: {peer.self_assessment_source} ({peer.self_assessment_date.isoformat()})"
+        lines += [files + ".", ""]
+    if peer.warnings:
+        lines += ["Warnings:", "", *[f"- {warning}" for warning in peer.warnings], ""]
+    lines += [
+        f"Inter-rater agreement: {_alpha(peer.agreement, 'ordinal', 'questions')}. Disagreements of more than one level: {len(peer.disagreements)}"
+        + (f" ({', '.join(peer.disagreements)})." if peer.disagreements else "."),
+        "",
+    ]
+    if measured:
+        interval = _alpha(peer.measured_agreement, "interval", "measured indicators")
+        lines += [f"Agreement on measured indicators: {interval}.", ""]
+    if peer.self_assessment_date is not None:
+        changes = [
+            f"{c.criterion} {c.self_assessed} -> {c.consensus} ({c.change:+.1f})"
+            for c in peer.self_assessment_changes
+        ]
+        lines += [
+            f"Ratings changed from the self-assessment of {peer.self_assessment_date.isoformat()}: "
+            + ("; ".join(changes) or "none")
+            + ".",
+            "",
+        ]
+    return lines
+
+
+def _factor_review(factor: FactorReview, measured: frozenset[str]) -> list[str]:
     lines: list[str] = []
     in_place = (
         "" if factor.in_place is None else (" (in place)" if factor.in_place else " (not in place)")
     )
-    fa = factor.agreement
+    fa, fm = factor.agreement, factor.measured_agreement
+    interval = ""
+    if any(question.criterion in measured for question in factor.questions):
+        interval = " Measured indicators: " + (
+            f"interval alpha {fm.alpha:.3f} over {fm.units} indicators."
+            if fm.alpha is not None
+            else f"not computed ({fm.reason})."
+        )
     lines += [
         f"## {factor.criterion} {factor.title}",
         "",
@@ -224,7 +196,8 @@ def _factor_review(factor: FactorReview) -> list[str]:
             f"alpha {fa.alpha:.3f} over {fa.units} questions."
             if fa.alpha is not None
             else f"not computed ({fa.reason})."
-        ),
+        )
+        + interval,
         "",
     ]
     rows = []
@@ -233,7 +206,10 @@ def _factor_review(factor: FactorReview) -> list[str]:
             f"{r.assessor or 'unnamed'}: {r.rating} ({r.source})" for r in question.log
         )
         flag = "DISAGREE" if question.disagreement else ""
-        rows.append([question.criterion, question.title, ratings, question.consensus or "", flag])
+        consensus = question.consensus or (
+            f"{question.consensus_value:.0f}/100" if question.consensus_value is not None else ""
+        )
+        rows.append([question.criterion, question.title, ratings, consensus, flag])
     lines += table(["id", "question", "ratings (source)", "consensus", ""], rows)
     lines += ["", "Evidence log:", ""]
     for question in factor.questions:
