@@ -5,6 +5,10 @@ submodules: ``integration_index.model`` (the value classes), ``integration_index
 results of the modes of use), ``integration_index.exceptions``, ``integration_index.hookspecs``
 (the plugin hooks) and ``integration_index.testing`` (helpers for plugin authors' tests). See
 docs/api.md for the deprecation policy.
+
+``integration_index.__version__`` is the installed version, as
+[`version()`][integration_index.version] returns it (read from the distribution's metadata on
+first use).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from integration_index._api import (
     progress_markdown,
     rank_cities,
     ranking_markdown,
+    read_workbook,
     register_plugin,
     related,
     score,
@@ -42,6 +47,7 @@ from integration_index._api import (
     track_progress,
     unregister_plugin,
     version,
+    write_workbook,
 )
 from integration_index._batch import ScoreResult, expand_inputs
 from integration_index._model.framework import Framework
@@ -89,6 +95,7 @@ __all__ = [
     "progress_markdown",
     "rank_cities",
     "ranking_markdown",
+    "read_workbook",
     "register_plugin",
     "related",
     "score",
@@ -100,4 +107,5 @@ __all__ = [
     "track_progress",
     "unregister_plugin",
     "version",
+    "write_workbook",
 ]

@@ -1,9 +1,10 @@
 """The results of the modes of use (development plans, progress, peer reviews, rankings) and
 the inter-rater agreement they rest on.
 
-The functions that produce them are in the package itself (:func:`integration_index.
-development_plan`, :func:`~integration_index.track_progress`, :func:`~integration_index.
-peer_review`, :func:`~integration_index.rank_cities`).
+The functions that produce them are in the package itself
+([`development_plan`][integration_index.development_plan],
+[`track_progress`][integration_index.track_progress],
+[`peer_review`][integration_index.peer_review], [`rank_cities`][integration_index.rank_cities]).
 """
 
 from __future__ import annotations

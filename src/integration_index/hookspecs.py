@@ -1,8 +1,8 @@
 """The hooks that integration-index plugins implement.
 
 Every hook name starts with ``integration_index_``. Implement a hook with the
-:data:`integration_index.hookimpl` marker in a module or class, and declare it under the
-``integration_index`` entry-point group of your distribution::
+[`hookimpl`][integration_index.hookspecs.hookimpl] marker in a module or class, and declare it
+under the ``integration_index`` entry-point group of your distribution:
 
     [project.entry-points.integration_index]
     my-framework = "my_package.plugin"
@@ -42,11 +42,18 @@ __all__ = [
     "integration_index_report_sections",
 ]
 
-#: The pluggy project name, and the entry-point group plugins are found in.
 PROJECT_NAME = "integration_index"
+"""The pluggy project name, and the entry-point group plugins are found in."""
 
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+"""The marker of the hook specifications below (for integration-index itself, not plugins)."""
+
 hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+"""The marker of a hook implementation: decorate each hook function or method of a plugin.
+
+Takes pluggy's options, for example ``@hookimpl(tryfirst=True)`` to be called before the other
+implementations. Also available as ``integration_index.hookimpl``.
+"""
 
 #: The kinds of report a plugin may add sections to.
 ReportKind = Literal["score", "plan", "progress", "peer-review"]
@@ -56,9 +63,9 @@ ReportKind = Literal["score", "plan", "progress", "peer-review"]
 def integration_index_register_scales(register: Callable[[Scale | str | Path], None]) -> None:
     """Register rating scales that any framework may use by id.
 
-    Call ``register`` with a :class:`~integration_index.model.Scale` or the path of a shared-scale TOML
-    file (see docs/framework-format.md). Scales are registered before frameworks, so a framework
-    may name a shared scale without defining it.
+    Call ``register`` with a [`Scale`][integration_index.model.Scale] or the path of a
+    shared-scale TOML file (see docs/framework-format.md). Scales are registered before
+    frameworks, so a framework may name a shared scale without defining it.
 
     Returns nothing. Since 0.1.0.
     """
@@ -86,7 +93,7 @@ def integration_index_register_frameworks(
 ) -> None:
     """Register frameworks.
 
-    Call ``register`` with a :class:`~integration_index.Framework` or the path of a framework
+    Call ``register`` with a [`Framework`][integration_index.Framework] or the path of a framework
     TOML file (see docs/framework-format.md). The registry validates each one (its scales and
     aggregations must exist, its id must be new) and reports a bad one by plugin name.
 
@@ -100,9 +107,9 @@ def integration_index_register_crosswalks(
 ) -> None:
     """Register crosswalks: declared links between criteria of different frameworks.
 
-    Call ``register`` with a :class:`~integration_index.model.Crosswalk` or the path of a crosswalk TOML
-    file. Links whose frameworks are not all registered are ignored; a link to a criterion that
-    does not exist in a registered framework is an error reported by plugin name.
+    Call ``register`` with a [`Crosswalk`][integration_index.model.Crosswalk] or the path of a
+    crosswalk TOML file. Links whose frameworks are not all registered are ignored; a link to a
+    criterion that does not exist in a registered framework is an error reported by plugin name.
 
     Returns nothing. Since 0.1.0.
     """
@@ -122,9 +129,10 @@ def integration_index_report_sections(
     "peer-review"); ``cards`` and ``profiles`` are what it is written from (one each for most
     reports, several in date order for "progress"); ``options`` carries the report's options
     (for example ``{"target": 75.0}`` for a plan). Return None, or a list of
-    :class:`~integration_index.model.ReportSection`, for the frameworks your plugin knows. An
-    implementation may declare only the arguments it uses. The registry orders sections by their
-    ``order``, then in pluggy's call order (``tryfirst`` implementations first).
+    [`ReportSection`][integration_index.model.ReportSection], for the frameworks your plugin
+    knows. An implementation may declare only the arguments it uses. The registry orders
+    sections by their ``order``, then in pluggy's call order (``tryfirst`` implementations
+    first).
 
     Returns a list of ReportSection or None. Since 0.1.0.
     """

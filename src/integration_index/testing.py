@@ -1,9 +1,9 @@
 """Helpers for testing integration-index and its plugins.
 
-* Hypothesis strategies: :func:`frameworks` (whole valid frameworks), :func:`profiles` (valid
-  profiles for any framework, yours included), and their parts :func:`scales`, :func:`criteria`,
-  :func:`goalposts` and :func:`contextual_factors`.
-* :func:`check_framework`: a conformance check a plugin author runs on a framework.
+* Hypothesis strategies: ``frameworks()`` (whole valid frameworks), ``profiles()`` (valid
+  profiles for any framework, yours included), and their parts ``scales()``, ``criteria()``,
+  ``goalposts()`` and ``contextual_factors()``.
+* ``check_framework()``: a conformance check a plugin author runs on a framework.
 
 Hypothesis is a test dependency, not a runtime one: importing this module requires it.
 """
@@ -151,8 +151,9 @@ def criteria(
     """A criteria subtree rooted at id *prefix*, exactly *depth* levels deep on its first path.
 
     Leaves are rated on one of *scale_ids* or on the framework's default scale (``scale`` None),
-    or, with *quantitative*, measured against :func:`goalposts`. Beside the path to *depth*, the
-    tree has at most *max_nodes* nodes. A node's aggregation may be None (the framework's).
+    or, with *quantitative*, measured against [`goalposts`][integration_index.testing.goalposts].
+    Beside the path to *depth*, the tree has at most *max_nodes* nodes. A node's aggregation may
+    be None (the framework's).
     """
     return _node(draw, prefix, depth, True, [max_nodes], (aggregations, scale_ids, quantitative))
 
@@ -253,9 +254,10 @@ def frameworks(
 ) -> Framework:
     """A valid framework drawn from the whole framework format.
 
-    One to three scales; one to four top-level subtrees (see :func:`criteria`), the first as deep
-    as a depth drawn up to *max_depth*; any of *aggregations* and of the evidence rules, per node
-    and as defaults; quantitative leaves unless *quantitative* is False. With *context*, zero to
+    One to three scales; one to four top-level subtrees (see
+    [`criteria`][integration_index.testing.criteria]), the first as deep as a depth drawn up to
+    *max_depth*; any of *aggregations* and of the evidence rules, per node and as defaults;
+    quantitative leaves unless *quantitative* is False. With *context*, zero to
     four contextual factors of any kind, zero to four modifier rules with any effect and
     condition test (or none), and competence exclusions. *min_coverage* None draws any value in
     [0, 1] (0 half the time).

@@ -91,8 +91,9 @@ def krippendorff_alpha(
     """Compute Krippendorff's alpha for reliability data.
 
     Units rated by fewer than 2 raters have no pairable values and are
-    ignored. A single pairable unit always yields 0.0 (use
-    :func:`ordinal_agreement` for a minimum-data rule).
+    ignored. A single pairable unit always yields 0.0. (The peer-review reports apply a
+    minimum-data rule on top: at least 2 pairable units and ratings that vary, else no alpha and
+    a reason, see [`Agreement`][integration_index.analysis.Agreement].)
 
     Args:
         units: One sequence per unit holding the raters' values; ``None`` or

@@ -99,7 +99,7 @@ class FactorReview:
         findings: The reviewers' notes, as "assessor (criterion): note".
         recommendations: What to do next, derived from the consensus and the disagreements.
         measured_agreement: Krippendorff's interval alpha over its measured indicators (see
-            :attr:`PeerReview.measured_agreement`).
+            [`PeerReview.measured_agreement`][integration_index.analysis.PeerReview]).
     """
 
     criterion: str

@@ -30,7 +30,8 @@ class MergedReview:
     Attributes:
         profile: The reviewers' files as one profile: the first file's city and assessment
             (title, notes, mode), every assessor the files list, every evidence item in file
-            order, each with its assessor (see :func:`merge`), and the contextual values and
+            order, each with its assessor (see
+            [`merge_reviews`][integration_index.merge_reviews]), and the contextual values and
             exclusions of all files.
         sources: The reviewers' files (or labels), in the order given.
         self_assessment: The city's self-assessment, kept apart as the baseline, if given.

@@ -38,6 +38,7 @@ from integration_index._api.modes import (
     ranking_markdown,
     track_progress,
 )
+from integration_index._api.workbooks import read_workbook, write_workbook
 
 __all__ = [
     "DEFAULT_POPULATION_BANDS",
@@ -61,6 +62,7 @@ __all__ = [
     "progress_markdown",
     "rank_cities",
     "ranking_markdown",
+    "read_workbook",
     "register_plugin",
     "related",
     "score",
@@ -72,4 +74,5 @@ __all__ = [
     "track_progress",
     "unregister_plugin",
     "version",
+    "write_workbook",
 ]

@@ -65,7 +65,8 @@ _default_lock = threading.Lock()
 def default_registry() -> Registry:
     """The registry the module-level functions use when given none: every installed plugin.
 
-    Built on first use. Applications that want isolation build their own :class:`Registry`.
+    Built on first use. Applications that want isolation build their own
+    [`Registry`][integration_index.Registry].
     """
     global _default
     if _default is None:
@@ -107,7 +108,10 @@ def load_framework(path: str | os.PathLike[str], *, registry: Registry | None = 
 
 
 def loads_framework(text: str, *, registry: Registry | None = None) -> Framework:
-    """Parse and validate framework TOML text (see :func:`load_framework`)."""
+    """Parse and validate framework TOML text.
+
+    See [`load_framework`][integration_index.load_framework].
+    """
     chosen = resolve_registry(registry)
     return documents.framework_from_text(
         text, scales=chosen.scales().get, aggregations=chosen.aggregations()
@@ -143,7 +147,8 @@ def register_plugin(
 ) -> str:
     """Register a plugin object (a module, or an object with hook implementations).
 
-    Returns the name it was registered under; see :meth:`Registry.register_plugin`. Plugins
+    Returns the name it was registered under; see
+    [`Registry.register_plugin`][integration_index.Registry.register_plugin]. Plugins
     declared under the ``integration_index`` entry-point group need no call.
     """
     return resolve_registry(registry).register_plugin(plugin, name=name)
@@ -195,7 +200,8 @@ def _sequence_of_frameworks(frameworks: Iterable[Framework | str]) -> list[Frame
 
 
 def load_profile(path: str | os.PathLike[str]) -> CityProfile:
-    """Read and validate a city profile TOML file (its structure; see :func:`check_profile`).
+    """Read and validate a city profile TOML file (its structure; see
+    [`check_profile`][integration_index.check_profile]).
 
     Raises:
         ProfileError: with the file, the line and the key path of every problem.
@@ -204,7 +210,8 @@ def load_profile(path: str | os.PathLike[str]) -> CityProfile:
 
 
 def loads_profile(text: str) -> CityProfile:
-    """Parse and validate city profile TOML text (its structure; see :func:`check_profile`).
+    """Parse and validate city profile TOML text (its structure; see
+    [`check_profile`][integration_index.check_profile]).
 
     Raises:
         ProfileError: with the line and the key path of every problem.
@@ -276,7 +283,8 @@ def score_many(
     skip_unassessed: bool = False,
     registry: Registry | None = None,
 ) -> Iterator[ScoreResult]:
-    """Score many profiles, yielding one :class:`ScoreResult` per input, in input order.
+    """Score many profiles, yielding one [`ScoreResult`][integration_index.ScoreResult] per
+    input, in input order.
 
     Args:
         inputs: Profile objects, paths of profile files, directories (searched recursively for

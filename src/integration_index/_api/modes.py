@@ -37,8 +37,13 @@ __all__ = [
     "track_progress",
 ]
 
-#: Population band limits for peer groups (ICC-style: small, medium, large, very large cities).
 DEFAULT_POPULATION_BANDS = (100_000, 250_000, 500_000, 1_000_000)
+"""The population band limits [`rank_cities`][integration_index.rank_cities] uses by default.
+
+Cities are compared within peer groups of similar population (ICC-style: small, medium, large,
+very large cities), labelled "0-99,999", "100,000-249,999", "250,000-499,999", "500,000-999,999"
+and "1,000,000+".
+"""
 
 
 def _framework_of(
@@ -101,7 +106,7 @@ def merge_reviews(
 ) -> MergedReview:
     """Check that the files of a peer review (one per reviewer, and optionally the city's own
     self-assessment, recognised by its mode "self-assessment") make one review, and merge them
-    for :func:`peer_review`.
+    for [`peer_review`][integration_index.peer_review].
 
     Every file must be of the same city; every reviewer's file must assess the same frameworks
     and be of the same round (the same assessment date); the self-assessment must assess the
@@ -126,14 +131,15 @@ def peer_review(
     registry: Registry | None = None,
 ) -> PeerReview:
     """The peer review of a profile whose evidence items name their assessors, or of the
-    reviewers' files merged by :func:`merge_reviews`: consensus per question, disagreements of
-    more than one level, Krippendorff's ordinal alpha over the rated questions and interval
-    alpha over the measured indicators, the merge's warnings and, given a self-assessment, the
-    ratings the consensus changed.
+    reviewers' files merged by [`merge_reviews`][integration_index.merge_reviews]: consensus
+    per question, disagreements of more than one level, Krippendorff's ordinal alpha over the
+    rated questions and interval alpha over the measured indicators, the merge's warnings and,
+    given a self-assessment, the ratings the consensus changed.
 
-    A single profile is read as :func:`merge_reviews` reads one file (a rating without an
-    assessor takes the file's only assessor, else it is kept out of agreement with a warning).
-    *card* is the (merged) profile's score card, if already computed.
+    A single profile is read as [`merge_reviews`][integration_index.merge_reviews] reads one
+    file (a rating without an assessor takes the file's only assessor, else it is kept out of
+    agreement with a warning). *card* is the (merged) profile's score card, if already
+    computed.
     """
     merged = profile if isinstance(profile, MergedReview) else merge([profile], sources=["profile"])
     reviewed = merged.profile

@@ -21,6 +21,7 @@ from integration_index._cli.common import (
 )
 from integration_index._cli.files import atomic_output
 from integration_index._cli.templates import profile_template
+from integration_index._cli.workbooks import init_workbook
 from integration_index._model.criteria import Criterion
 from integration_index._model.framework import Framework
 from integration_index._plugins.registry import Registry
@@ -115,6 +116,13 @@ def init(args: argparse.Namespace) -> int:
     chosen = chosen_frameworks(args)
     if not chosen:
         raise UsageError("give a framework with --framework ID or --framework-file PATH")
+    fmt = args.format or ("xlsx" if target.suffix.lower() == ".xlsx" else "toml")
+    if fmt == "xlsx":
+        init_workbook(target, chosen, args)
+        error(f"wrote {target}: a profile workbook for {', '.join(f.id for f in chosen)}")
+        return 0
+    if args.language is not None:
+        raise UsageError("--language applies to --format xlsx (the TOML template is in English)")
     text = profile_template(chosen[0], args.city_id, args.city_name)
     for extra in chosen[1:]:
         text = _merge_template(text, extra)

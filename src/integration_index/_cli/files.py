@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-__all__ = ["atomic_output", "output_problem"]
+__all__ = ["atomic_binary_output", "atomic_output", "output_problem"]
 
 
 def _umask() -> int:
@@ -48,16 +48,34 @@ def atomic_output(path: str | os.PathLike[str] | None) -> Iterator[IO[str]]:
         yield sys.stdout
         sys.stdout.flush()
         return
+    with _atomic(path) as handle, os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+        yield stream
+        stream.flush()
+        os.fsync(stream.fileno())
+
+
+@contextmanager
+def atomic_binary_output(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
+    """Write bytes to *path* atomically (a workbook, say), by the rules of :func:`atomic_output`:
+    a temporary file beside it, with the mode a plain ``open()`` would give, moved into place on
+    success. There is no standard-output form: binary files go to a named file."""
+    with _atomic(path) as handle, os.fdopen(handle, "wb") as stream:
+        yield stream
+        stream.flush()
+        os.fsync(stream.fileno())
+
+
+@contextmanager
+def _atomic(path: str | os.PathLike[str]) -> Iterator[int]:
+    """The descriptor of a temporary file beside *path*, moved over it when the block succeeds
+    (the block closes the descriptor); removed, leaving *path* untouched, when it fails."""
     target = Path(os.path.realpath(path))  # through a link, as open() writes, not over it
     handle, temporary = tempfile.mkstemp(
         prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or "."
     )
     try:
         os.fchmod(handle, _mode_for(target))  # mkstemp makes 0600 files
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            yield stream
-            stream.flush()
-            os.fsync(stream.fileno())
+        yield handle
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -19,6 +19,11 @@ _EXAMPLES = {
     """,
     "init": """
         integration-index init --framework eurocities my-city-2025.toml
+        integration-index init --framework eurocities my-city-2025.xlsx --language fr
+    """,
+    "import-xlsx": """
+        integration-index import-xlsx my-city-2025.xlsx --output my-city-2025.toml
+        integration-index import-xlsx my-city-2025.xlsx --framework-file my-framework.toml
     """,
     "validate": """
         integration-index validate examples/profiles
@@ -29,6 +34,8 @@ _EXAMPLES = {
         integration-index score profiles/ --format csv --output scores.csv --jobs 2
         integration-index score city.toml --framework eurocities --format json
         integration-index score 'profiles/*.toml' --format tidy-csv --output nodes.csv
+        integration-index score profiles/ --format xlsx --output scores.xlsx
+        integration-index score profiles/ --format csv --csv-dialect excel-fr --output scores.csv
     """,
     "report": """
         integration-index report examples/profiles/all-three/harbourton-2024.toml
@@ -49,6 +56,7 @@ _EXAMPLES = {
     "compare": """
         integration-index compare examples/profiles --framework eurocities
         integration-index compare profiles/ --framework eurocities --bands 100000,500000
+        integration-index compare profiles/ --framework eurocities --format xlsx -o ranking.xlsx
     """,
     "related": """
         integration-index related eurocities 04

@@ -6,28 +6,40 @@ The row functions are module-level so that batch workers can render in parallel.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+
+import attrs
 
 from integration_index._batch import ScoreResult
 from integration_index._io.cards import scorecard_to_dict
 from integration_index._model.scorecard import NodeResult, ScoreCard
 
 __all__ = [
+    "CSV_DIALECTS",
+    "DIGITS",
     "FORMATS",
     "SUMMARY_COLUMNS",
     "TIDY_COLUMNS",
+    "CsvDialect",
+    "Value",
+    "csv_header",
+    "csv_text",
     "format_number",
     "render_csv",
     "render_json",
     "render_jsonl",
     "render_tidy",
     "summary_rows",
+    "summary_values",
+    "text_cells",
+    "tidy_card_values",
     "tidy_rows",
 ]
 
-FORMATS = ("table", "csv", "tidy-csv", "json", "jsonl", "markdown")
+FORMATS = ("table", "csv", "tidy-csv", "json", "jsonl", "markdown", "xlsx")
 
 SUMMARY_COLUMNS = (
     "source",
@@ -77,14 +89,72 @@ def format_number(value: float | None, digits: int = 2) -> str:
     return "" if value is None else f"{value:.{digits}f}"
 
 
-def summary_rows(result: ScoreResult) -> list[list[str]]:
-    """One row per card of a result (SUMMARY_COLUMNS)."""
+#: A value of an output row, typed: workbooks keep the types, CSV and tables format them.
+Value = str | int | float | bool | datetime.date | None
+
+#: Decimals shown for a column's numbers in CSV and tables (other numbers are whole).
+DIGITS = {
+    "score": 2,
+    "raw_score": 2,
+    "lower": 2,
+    "upper": 2,
+    "coverage": 3,
+    "weight": 4,
+    "value": 4,
+    "spread": 2,
+    "target": 2,
+}
+
+
+@attrs.frozen(kw_only=True)
+class CsvDialect:
+    """How CSV output is spelt: separator, decimal mark, byte-order mark, line ends."""
+
+    delimiter: str = ","
+    decimal: str = "."
+    bom: bool = False
+    line_end: str = "\n"
+
+
+#: The CSV dialects: plain (UTF-8, ',' and '.'); excel (with a byte-order mark, so that Excel
+#: reads UTF-8, and CRLF line ends); excel-fr (also ';' between values and a decimal comma, as
+#: Excel in French and other comma-decimal locales expects).
+CSV_DIALECTS = {
+    "plain": CsvDialect(),
+    "excel": CsvDialect(bom=True, line_end="\r\n"),
+    "excel-fr": CsvDialect(delimiter=";", decimal=",", bom=True, line_end="\r\n"),
+}
+
+
+def text_cells(
+    values: Sequence[Value],
+    columns: Sequence[str],
+    decimal: str = ".",
+    digits: Mapping[str, int] = DIGITS,
+) -> list[str]:
+    """A typed row as text: numbers with their column's decimals (*digits*; 2 for a column not
+    listed), dates in ISO form, booleans as true/false, None as empty."""
+    cells = []
+    for value, column in zip(values, columns, strict=True):
+        if value is None:
+            cells.append("")
+        elif isinstance(value, bool):
+            cells.append("true" if value else "false")
+        elif isinstance(value, float) or (column in digits and isinstance(value, int)):
+            cells.append(format_number(value, digits.get(column, 2)).replace(".", decimal))
+        elif isinstance(value, datetime.date):
+            cells.append(value.isoformat())
+        else:
+            cells.append(str(value))
+    return cells
+
+
+def summary_values(result: ScoreResult) -> list[list[Value]]:
+    """One typed row per card of a result (SUMMARY_COLUMNS)."""
     profile = result.profile
-    country = (profile.city.country or "") if profile else ""
-    population = (
-        str(profile.city.population) if profile and profile.city.population is not None else ""
-    )
-    rows = []
+    country = profile.city.country if profile else None
+    population = profile.city.population if profile else None
+    rows: list[list[Value]] = []
     for card in result.cards:
         overall = card.overall
         rows.append(
@@ -96,70 +166,98 @@ def summary_rows(result: ScoreResult) -> list[list[str]]:
                 population,
                 card.framework_id,
                 card.framework_version,
-                card.assessment_date.isoformat(),
+                card.assessment_date,
                 card.mode,
-                format_number(overall.adjusted.score),
-                format_number(overall.raw.score),
-                format_number(overall.adjusted.lower),
-                format_number(overall.adjusted.upper),
-                format_number(overall.adjusted.coverage, 3),
-                str(overall.evidence_count),
-                str(len(card.modifiers)),
+                overall.adjusted.score,
+                overall.raw.score,
+                overall.adjusted.lower,
+                overall.adjusted.upper,
+                overall.adjusted.coverage,
+                overall.evidence_count,
+                len(card.modifiers),
                 " | ".join(card.warnings),
             ]
         )
     return rows
 
 
-def _tidy_row(source: str, card: ScoreCard, node: NodeResult) -> list[str]:
+def summary_rows(result: ScoreResult) -> list[list[str]]:
+    """One row per card of a result (SUMMARY_COLUMNS)."""
+    return [text_cells(row, SUMMARY_COLUMNS) for row in summary_values(result)]
+
+
+def tidy_card_values(source: str, card: ScoreCard) -> list[list[Value]]:
+    """One typed row per node of a card (TIDY_COLUMNS), the whole first."""
+    return [_tidy_values(source, card, node) for node in (card.overall, *card.nodes)]
+
+
+def _tidy_values(source: str, card: ScoreCard, node: NodeResult) -> list[Value]:
     adjusted, raw = node.adjusted, node.raw
     return [
         source,
         card.city_id,
         card.framework_id,
-        card.assessment_date.isoformat(),
+        card.assessment_date,
         node.id,
-        node.parent or "",
-        str(node.depth),
+        node.parent,
+        node.depth,
         node.kind,
-        format_number(adjusted.score),
-        format_number(raw.score),
-        format_number(adjusted.lower),
-        format_number(adjusted.upper),
-        format_number(adjusted.coverage, 3),
-        format_number(adjusted.weight, 4),
-        "true" if adjusted.applicable else "false",
-        format_number(node.value, 4),
-        node.level or "",
-        str(node.evidence_count),
-        format_number(node.spread),
-        format_number(node.target),
+        adjusted.score,
+        raw.score,
+        adjusted.lower,
+        adjusted.upper,
+        adjusted.coverage,
+        adjusted.weight,
+        adjusted.applicable,
+        node.value,
+        node.level,
+        node.evidence_count,
+        node.spread,
+        node.target,
     ]
 
 
 def tidy_rows(result: ScoreResult) -> list[list[str]]:
     """One row per node per card of a result (TIDY_COLUMNS), the whole first."""
     return [
-        _tidy_row(result.source, card, node)
+        text_cells(row, TIDY_COLUMNS)
         for card in result.cards
-        for node in (card.overall, *card.nodes)
+        for row in tidy_card_values(result.source, card)
     ]
 
 
-def _csv_text(rows: Sequence[Sequence[str]]) -> str:
+def csv_text(
+    rows: Sequence[Sequence[Value]],
+    columns: Sequence[str],
+    dialect: str = "plain",
+    digits: Mapping[str, int] = DIGITS,
+) -> str:
+    """Typed rows as CSV lines (no header) in a dialect of CSV_DIALECTS."""
+    spelling = CSV_DIALECTS[dialect]
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    writer = csv.writer(buffer, delimiter=spelling.delimiter, lineterminator=spelling.line_end)
+    writer.writerows(text_cells(row, columns, spelling.decimal, digits) for row in rows)
     return buffer.getvalue()
 
 
-def render_csv(result: ScoreResult) -> str:
+def csv_header(columns: Sequence[str], dialect: str = "plain") -> str:
+    """The header line of CSV output, after the byte-order mark if the dialect has one."""
+    spelling = CSV_DIALECTS[dialect]
+    bom = "\ufeff" if spelling.bom else ""
+    return bom + spelling.delimiter.join(columns) + spelling.line_end
+
+
+def render_csv(result: ScoreResult, dialect: str = "plain") -> str:
     """CSV lines (no header) for a result's cards."""
-    return _csv_text(summary_rows(result)) if result.ok else ""
+    return csv_text(summary_values(result), SUMMARY_COLUMNS, dialect) if result.ok else ""
 
 
-def render_tidy(result: ScoreResult) -> str:
+def render_tidy(result: ScoreResult, dialect: str = "plain") -> str:
     """Tidy CSV lines (no header) for a result's cards."""
-    return _csv_text(tidy_rows(result)) if result.ok else ""
+    if not result.ok:
+        return ""
+    rows = [row for card in result.cards for row in tidy_card_values(result.source, card)]
+    return csv_text(rows, TIDY_COLUMNS, dialect)
 
 
 def _card_json(result: ScoreResult, card: ScoreCard) -> str:

@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Callable
 
 from integration_index._api import DEFAULT_POPULATION_BANDS, version
-from integration_index._cli import commands, reports, scoring
+from integration_index._cli import commands, reports, scoring, workbooks
 from integration_index._cli.help_examples import examples_for
 
 __all__ = ["build_parser"]
@@ -56,14 +56,35 @@ def _inspection_commands(command: Command) -> None:
     p.add_argument("criterion", help="criterion id")
     p.set_defaults(run=commands.related)
 
-    p = command("init", "Write a profile template for a framework.")
+    p = command("init", "Write a profile template for a framework: TOML, or a workbook (.xlsx).")
     p.add_argument("--framework", action="append", help="framework id (repeat for several)")
     _framework_file(p, "a framework defined in this TOML file (repeatable)", repeat=True)
     p.add_argument("--city-id", default="my-city", help="the city's id (default my-city)")
     p.add_argument("--city-name", default="My City", help="the city's name")
+    p.add_argument(
+        "--format",
+        choices=("toml", "xlsx"),
+        help="toml (a commented profile file) or xlsx (a workbook: instructions, the assessment, "
+        "one row per question with a drop-down of its scale's levels; read it back with "
+        "import-xlsx); default: xlsx for a FILE ending in .xlsx, else toml",
+    )
+    p.add_argument(
+        "--language",
+        choices=("en", "fr"),
+        help="language of the workbook's headers, instructions and questions (xlsx; default en)",
+    )
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p.add_argument("file", help="the profile file to write")
     p.set_defaults(run=commands.init)
+
+    p = command(
+        "import-xlsx",
+        "Turn a filled profile workbook (from init --format xlsx) into a profile TOML file.",
+    )
+    p.add_argument("workbook", metavar="WORKBOOK", help="the .xlsx workbook")
+    _framework_file(p, "a framework defined in this TOML file (repeatable)", repeat=True)
+    _output(p, "write the profile to this file (atomically) instead of standard output")
+    p.set_defaults(run=workbooks.import_xlsx)
 
     p = command("validate", "Check profiles without scoring them; report every problem.")
     _paths(p)
@@ -80,11 +101,13 @@ def _batch_commands(command: Command) -> None:
     _framework_file(p, "score against the framework in this TOML file (repeatable)", repeat=True)
     p.add_argument(
         "--format",
-        choices=("table", "csv", "tidy-csv", "json", "jsonl", "markdown"),
+        choices=("table", "csv", "tidy-csv", "json", "jsonl", "markdown", "xlsx"),
         default="table",
         help="table (default), csv (one row per city and framework), tidy-csv (one row per node), "
-        "json, jsonl (full cards), markdown",
+        "json, jsonl (full cards), markdown, xlsx (a workbook, with --output: a Summary sheet, "
+        "then per framework a sheet of cities and a sheet of nodes)",
     )
+    _csv_dialect(p)
     _output(p, "write to this file (atomically) instead of standard output")
     p.add_argument(
         "--jobs", "-j", type=_positive_int, default=1, help="worker processes (default 1)"
@@ -111,7 +134,13 @@ def _batch_commands(command: Command) -> None:
         default=",".join(str(band) for band in DEFAULT_POPULATION_BANDS),
         help="population band limits, comma-separated (default 100000,250000,500000,1000000)",
     )
-    p.add_argument("--format", choices=("markdown", "csv"), default="markdown")
+    p.add_argument(
+        "--format",
+        choices=("markdown", "csv", "xlsx"),
+        default="markdown",
+        help="markdown (default), csv, xlsx (a workbook, with --output)",
+    )
+    _csv_dialect(p)
     _output(p)
     p.set_defaults(run=reports.compare)
 
@@ -180,6 +209,17 @@ def _framework_file(parser: argparse.ArgumentParser, help_text: str, repeat: boo
         default=[],
         metavar="PATH",
         help=help_text + ("" if repeat else "; instead of --framework"),
+    )
+
+
+def _csv_dialect(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--csv-dialect",
+        choices=("plain", "excel", "excel-fr"),
+        help="how CSV is spelt: plain (default: UTF-8, ',' between values, '.' in numbers); "
+        "excel (UTF-8 with a byte-order mark, so that Excel reads accents; CRLF line ends); "
+        "excel-fr (as excel, with ';' between values and a decimal comma, as Excel expects in "
+        "French and other comma-decimal locales)",
     )
 
 

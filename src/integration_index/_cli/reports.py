@@ -27,9 +27,15 @@ from integration_index._api import (
     track_progress,
 )
 from integration_index._batch import ScoreResult
+from integration_index._cli import outputs
 from integration_index._cli.commands import safe_inputs
 from integration_index._cli.common import Failed, UsageError, chosen_frameworks, error
 from integration_index._cli.files import atomic_output
+from integration_index._cli.workbooks import (
+    check_workbook_output,
+    ranking_values,
+    write_ranking_workbook,
+)
 from integration_index._io.convert import card_converter
 from integration_index._model.framework import Framework
 from integration_index._model.profile import CityProfile
@@ -203,6 +209,9 @@ def _bands(text: str) -> list[int]:
 
 
 def compare(args: argparse.Namespace) -> int:
+    if args.csv_dialect is not None and args.format != "csv":
+        raise UsageError("--csv-dialect applies to --format csv")
+    check_workbook_output(args)
     chosen = chosen_frameworks(args)
     if len(chosen) != 1:
         raise UsageError("give the framework to rank by: --framework ID or --framework-file PATH")
@@ -233,7 +242,14 @@ def compare(args: argparse.Namespace) -> int:
     if skipped:
         error(f"{skipped} profile(s) do not assess {framework.id!r}: left out of the ranking")
     ranking = rank_cities(entries, bands=bands)
-    if args.format == "csv":
+    if args.format == "xlsx":
+        write_ranking_workbook(ranking, args.output)
+    elif args.format == "csv" and args.csv_dialect not in (None, "plain"):
+        columns, rows = ranking_values(ranking)
+        text = outputs.csv_header(columns, args.csv_dialect)
+        # Every number with two decimals, as the plain CSV of a ranking has them.
+        _write(args.output, text + outputs.csv_text(rows, columns, args.csv_dialect, digits={}))
+    elif args.format == "csv":
         _write(args.output, ranking.to_csv())
     else:
         _write(args.output, ranking_markdown(ranking, framework=framework, registry=args.registry))

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
 import sys
+from collections.abc import Iterator
 from typing import IO, Any
 
 from integration_index._api import score_many
-from integration_index._batch import ScoreResult
+from integration_index._batch import Renderer, ScoreResult
 from integration_index._cli import outputs
 from integration_index._cli.commands import safe_inputs
-from integration_index._cli.common import chosen_frameworks, error
-from integration_index._cli.files import atomic_output
+from integration_index._cli.common import UsageError, chosen_frameworks, error
+from integration_index._cli.files import atomic_binary_output, atomic_output
 from integration_index._cli.progress import Progress, wanted
+from integration_index._cli.workbooks import ScoreWorkbook, check_workbook_output
 
 __all__ = ["score"]
 
-_RENDERERS = {
+_RENDERERS: dict[str, Renderer] = {
     "csv": outputs.render_csv,
     "tidy-csv": outputs.render_tidy,
     "json": outputs.render_json,
@@ -52,6 +56,7 @@ class _Tally:
 
 
 def score(args: argparse.Namespace) -> int:
+    _check_format_options(args)
     frameworks = chosen_frameworks(args) or None
     input_errors: list[str] = []
     paths: Any = safe_inputs(args.paths, input_errors)
@@ -60,16 +65,22 @@ def score(args: argparse.Namespace) -> int:
         paths = list(paths)
         progress = Progress(len(paths))
     tally = _Tally()
+    workbook = args.format == "xlsx"
     try:
-        with atomic_output(args.output) as stream:
+        with _output(args.output, binary=workbook) as stream:
             results = score_many(
                 paths,
                 frameworks,
                 jobs=args.jobs,
-                render=_RENDERERS[args.format],
+                keep_profiles=workbook,
+                render=None if workbook else _renderer(args),
                 registry=args.registry,
             )
-            writer = _Writer(stream, args.format)
+            writer = (
+                ScoreWorkbook(stream)
+                if workbook
+                else _Writer(stream, args.format, args.csv_dialect)
+            )
             _stream(results, writer, tally, progress, args.fail_fast)
             if tally.stopped and args.output:
                 raise _Abort()
@@ -85,8 +96,37 @@ def score(args: argparse.Namespace) -> int:
     return 1 if tally.failed or input_errors else 0
 
 
+def _check_format_options(args: argparse.Namespace) -> None:
+    """Refuse, before any work, options that do not fit the format."""
+    if args.csv_dialect is not None and args.format not in ("csv", "tidy-csv"):
+        raise UsageError("--csv-dialect applies to --format csv and tidy-csv")
+    check_workbook_output(args)
+
+
+def _renderer(args: argparse.Namespace) -> Renderer:
+    if args.csv_dialect is not None:  # a module-level function and its dialect: workers get both
+        csv_render = outputs.render_csv if args.format == "csv" else outputs.render_tidy
+        return functools.partial(csv_render, dialect=args.csv_dialect)
+    return _RENDERERS[args.format]
+
+
+@contextlib.contextmanager
+def _output(path: str | None, *, binary: bool) -> Iterator[Any]:
+    if binary:
+        assert path is not None
+        with atomic_binary_output(path) as stream:
+            yield stream
+    else:
+        with atomic_output(path) as stream:
+            yield stream
+
+
 def _stream(
-    results: Any, writer: _Writer, tally: _Tally, progress: Progress | None, fail_fast: bool
+    results: Any,
+    writer: _Writer | ScoreWorkbook,
+    tally: _Tally,
+    progress: Progress | None,
+    fail_fast: bool,
 ) -> None:
     try:
         for result in results:
@@ -124,14 +164,14 @@ def _summary(tally: _Tally, input_errors: list[str], output: str | None) -> str:
 class _Writer:
     """Streams rendered results in the chosen format."""
 
-    def __init__(self, stream: IO[str], fmt: str) -> None:
+    def __init__(self, stream: IO[str], fmt: str, dialect: str | None = None) -> None:
         self.stream = stream
         self.fmt = fmt
         self.first = True
         if fmt == "csv":
-            stream.write(",".join(outputs.SUMMARY_COLUMNS) + "\n")
+            stream.write(outputs.csv_header(outputs.SUMMARY_COLUMNS, dialect or "plain"))
         elif fmt == "tidy-csv":
-            stream.write(",".join(outputs.TIDY_COLUMNS) + "\n")
+            stream.write(outputs.csv_header(outputs.TIDY_COLUMNS, dialect or "plain"))
         elif fmt == "json":
             stream.write("[\n")
         elif fmt == "table":

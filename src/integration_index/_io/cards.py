@@ -34,7 +34,10 @@ _VERSION_KEY = "schema_version"
 
 
 def scorecard_to_dict(card: ScoreCard) -> dict[str, Any]:
-    """A score card as plain JSON-ready data; :func:`scorecard_from_dict` reads it back exactly."""
+    """A score card as plain JSON-ready data.
+
+    [`scorecard_from_dict`][integration_index.scorecard_from_dict] reads it back exactly.
+    """
     major, minor = CARD_SCHEMA_VERSION
     data: dict[str, Any] = card_converter().unstructure(card)
     return {_VERSION_KEY: f"{major}.{minor}", **data}
@@ -56,7 +59,7 @@ def _version(data: dict[str, Any]) -> tuple[int, int]:
 
 
 def scorecard_from_dict(data: Any) -> ScoreCard:
-    """A score card from :func:`scorecard_to_dict` data.
+    """A score card from [`scorecard_to_dict`][integration_index.scorecard_to_dict] data.
 
     Raises:
         ScoreCardError: the data is not a score card, or was written by a newer major version
@@ -96,7 +99,7 @@ def _read(data: Any) -> ScoreCard:
 
 
 def scorecard_from_json(text: str) -> ScoreCard:
-    """A score card from :func:`scorecard_to_json` text."""
+    """A score card from [`scorecard_to_json`][integration_index.scorecard_to_json] text."""
     try:
         data = json.loads(text)
     except ValueError as exc:

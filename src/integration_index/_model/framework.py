@@ -133,7 +133,8 @@ class Framework:
         texts: Further texts of the source, for reports.
 
     Raises:
-        FrameworkError: listing every cross-reference problem (see :func:`framework_problems`).
+        FrameworkError: listing every cross-reference problem at once, each with its key path
+            (a duplicate id; an unknown scale, criterion or contextual factor...).
     """
 
     id: str = attrs.field(validator=_check_framework_id)

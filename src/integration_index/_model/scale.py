@@ -47,7 +47,7 @@ class Scale:
         source: Where a shared scale comes from.
 
     Raises:
-        FrameworkError: listing every problem of the levels (see :func:`scale_problems`).
+        FrameworkError: listing every problem of the levels at once.
     """
 
     id: str = attrs.field(validator=check_id)

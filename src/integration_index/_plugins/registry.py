@@ -79,7 +79,7 @@ class Registry:
     plugins not to load; by default, those in ``INTEGRATION_INDEX_BLOCK_PLUGINS``.
 
     A registry is safe to share between threads. Its contents are rebuilt, all at once, whenever a
-    plugin is registered or unregistered through it (not through :attr:`plugin_manager`).
+    plugin is registered or unregistered through it (not through `plugin_manager`).
     """
 
     def __init__(self, *, entry_points: bool = True, blocked: Iterable[str] | None = None) -> None:
@@ -120,7 +120,7 @@ class Registry:
         The plugin's registrations are made at once; if pluggy refuses the plugin (a misspelt
         hook, an argument that is not in the spec), anything it registers is invalid, or it
         registers an id another plugin has, nothing is kept: the registry is left as it was and
-        a :class:`PluginError` says why.
+        a [`PluginError`][integration_index.exceptions.PluginError] says why.
 
         Raises:
             PluginError: the plugin is blocked, its name is taken, or it is invalid.
