@@ -136,15 +136,13 @@ def test_skip_unassessed_leaves_out_the_profiles_of_other_frameworks() -> None:
         assert result.profile is not None
         by_folder.setdefault(Path(result.source).parent.name, []).append(len(result.cards))
         assert all(card.framework_id == "eurocities" for card in result.cards)
-    # eurocities/ holds five EUROCITIES profiles, peer-review/ostavia-2023/ three reviewers'
-    # files and all-three/ one profile of all three frameworks; engagement/ and gfmd/ one
-    # profile each of another framework only.
+    # eurocities/ holds five EUROCITIES profiles and all-three/ one profile of all three
+    # frameworks; engagement/ and gfmd/ one profile each of another framework only.
     assert by_folder == {
         "all-three": [1],
         "engagement": [0],
         "eurocities": [1, 1, 1, 1, 1],
         "gfmd": [0],
-        "ostavia-2023": [1, 1, 1],
     }
     strict = list(ii.score_many([EXAMPLES], ["eurocities"]))
     failed = sorted(Path(r.source).parent.name for r in strict if not r.ok)

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parent.parent
 OSTAVIA = ROOT / "examples" / "profiles" / "eurocities" / "ostavia-peer-review-2023.toml"
-SPLIT = ROOT / "examples" / "profiles" / "peer-review" / "ostavia-2023"
+SPLIT = ROOT / "examples" / "peer-review" / "ostavia-2023"
 
 # Two rated questions a1, a2 on a three-level scale 0 / 0.5 / 1, and three measured indicators
 # m1-m3 between goalposts 0 and 10 (higher is better), so a value v scores 10 v on 0-100.

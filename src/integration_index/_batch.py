@@ -123,6 +123,20 @@ def check_file(path: str, context: ScoringContext) -> None:
 _GLOB_CHARS = frozenset("*?[")
 
 
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):  # a name the system refuses: reading it will say why
+        return False
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
+
+
 def expand_inputs(inputs: Iterable[str | os.PathLike[str]], suffix: str = ".toml") -> Iterator[str]:
     """Files as given, directories recursively (``*.toml``: each directory's files by name, then
     its subdirectories by name), globs expanded (sorted).
@@ -132,15 +146,22 @@ def expand_inputs(inputs: Iterable[str | os.PathLike[str]], suffix: str = ".toml
     """
     for item in inputs:
         text = os.fspath(item)
+        if not text:  # Path("") would be the current directory
+            raise ProfileError("empty path, expected a file, a directory or a glob", path=text)
         path = Path(text)
-        if path.is_dir():
+        if _is_dir(path):
             any_file = False
-            for found_path in _walk(text, suffix):
-                any_file = True
-                yield found_path
+            try:
+                for found_path in _walk(text, suffix):
+                    any_file = True
+                    yield found_path
+            except OSError as exc:
+                raise ProfileError(
+                    f"cannot list the files: {exc.strerror or exc}", path=exc.filename or text
+                ) from None
             if not any_file:
                 raise ProfileError(f"no profiles (*{suffix} files) in this directory", path=text)
-        elif not path.exists() and _GLOB_CHARS & set(text):
+        elif _GLOB_CHARS & set(text) and not _exists(path):
             found = sorted(p for p in glob.glob(text, recursive=True) if Path(p).is_file())
             if not found:
                 raise ProfileError("the pattern matches no file", path=text)
@@ -225,15 +246,38 @@ def _score_one(item: Item, label: str, job: _Job) -> ScoreResult:
         if exc.path is None and path is not None:
             exc.path = path
         return _finish(ScoreResult(source=label, error=exc), job)
+    except Exception as exc:
+        return _finish(ScoreResult(source=label, error=_internal_error(exc, path)), job)
     kept = profile if job.keep_profile else None
     return _finish(ScoreResult(source=label, cards=tuple(cards), profile=kept), job, profile)
 
 
+def _internal_error(exc: Exception, path: str | None) -> ProfileError:
+    """An unexpected failure on one input (a RecursionError, a plugin's TypeError), as its error."""
+    if isinstance(exc, RecursionError):
+        what = "the input is nested too deeply to process (RecursionError)"
+    else:
+        text = str(exc)
+        if len(text) > 300:
+            text = f"{text[:300]}… ({len(text):,} characters)"
+        what = f"internal error while scoring: {type(exc).__name__}: {text}"
+    return ProfileError(what, path=path)
+
+
 def _finish(result: ScoreResult, job: _Job, profile: CityProfile | None = None) -> ScoreResult:
-    """Render the result in place of its cards, when the batch renders."""
+    """Render the result in place of its cards, when the batch renders.
+
+    A renderer that fails on one input makes that input's error, not the batch's end.
+    """
     if job.render is None:
         return result
-    output = job.render(attrs.evolve(result, profile=profile) if profile else result)
+    try:
+        output = job.render(attrs.evolve(result, profile=profile) if profile else result)
+    except Exception as exc:
+        if result.error is not None:
+            return attrs.evolve(result, cards=())  # the error itself still says what went wrong
+        path = result.source if not result.source.startswith("<") else None
+        return _finish(ScoreResult(source=result.source, error=_internal_error(exc, path)), job)
     return attrs.evolve(result, cards=(), output=output)
 
 
@@ -285,7 +329,10 @@ def _labelled(items: Iterable[str | os.PathLike[str] | CityProfile]) -> Iterator
             yield item, f"<profile {index}>"
             continue
         text = os.fspath(item)
-        if Path(text).is_dir() or (_GLOB_CHARS & set(text) and not Path(text).exists()):
+        if not text:  # Path("") is the current directory: never walk it by accident
+            yield ProfileError("empty path, expected a file, a directory or a glob"), text
+            continue
+        if _is_dir(Path(text)) or (_GLOB_CHARS & set(text) and not _exists(Path(text))):
             try:
                 for path in expand_inputs([text]):
                     yield path, path

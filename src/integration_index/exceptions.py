@@ -19,6 +19,29 @@ __all__ = [
 ]
 
 
+#: Invisible characters that reorder or hide text on a terminal: the bidirectional controls.
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if code < 0x20 or 0x7F <= code <= 0x9F:
+        return f"\\x{code:02x}"
+    if char in _BIDI:
+        return f"\\u{code:04x}"
+    return char
+
+
+def _printable(text: str) -> str:
+    """*text* safe for a terminal: every C0 and C1 control character, DEL and bidirectional
+    control is shown as its escape (``\\x1b``, ``\\u202e``), so that no escape sequence, bell or
+    reordering reaches the terminal raw. Private (not in the reference): error messages and the
+    CLI use it."""
+    if text.isprintable():  # the common case, and every character escaped here is unprintable
+        return text
+    return "".join(_escape(char) for char in text)
+
+
 class Problem:
     """One thing wrong with an input: where it is and what was expected.
 
@@ -55,12 +78,13 @@ class Problem:
 
     def format(self, path: str | None = None) -> str:
         """Render as ``path:line: key.path: message`` (parts that are unknown are left out)."""
-        where = [str(path)] if path else []
+        # Names and values from the input are shown escaped: nothing raw reaches a terminal.
+        where = [_printable(str(path))] if path else []
         if self.line is not None:
             where = [f"{where[0]}:{self.line}"] if where else [f"line {self.line}"]
         if self.key_path:
-            where.append(self.key_path)
-        return ": ".join([*where, self.message])
+            where.append(_printable(self.key_path))
+        return ": ".join([*where, _printable(self.message)])
 
 
 class IntegrationIndexError(Exception):

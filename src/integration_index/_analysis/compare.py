@@ -10,6 +10,7 @@ import attrs
 
 from integration_index._model.profile import CityProfile
 from integration_index._model.scorecard import ScoreCard
+from integration_index.exceptions import ProfileError
 
 __all__ = ["Ranking", "RankingRow", "population_band", "rank"]
 
@@ -95,13 +96,34 @@ def _ranks(scores: list[float | None]) -> list[int]:
     return ranks
 
 
-def rank(entries: Sequence[tuple[CityProfile, ScoreCard]], bands: Sequence[int]) -> Ranking:
-    """Rank cities by adjusted overall score; the latest assessment of each city counts."""
+def rank(
+    entries: Sequence[tuple[CityProfile, ScoreCard]],
+    bands: Sequence[int],
+    *,
+    sources: Sequence[str | None] | None = None,
+    refuse_ambiguous: bool = False,
+) -> Ranking:
+    """Rank cities by adjusted overall score; the latest assessment of each city counts.
+
+    With *refuse_ambiguous*, two different assessments of one city on one date are an error
+    (without it, the first one given counts); identical duplicates count once either way.
+    *sources* names each entry (its file), for that error.
+
+    Raises:
+        ProfileError: (a ValueError) with *refuse_ambiguous*, two different assessments of one
+            city bear the same date: which one counts would depend on their order.
+    """
     latest: dict[str, tuple[CityProfile, ScoreCard]] = {}
-    for profile, card in entries:
+    where: dict[str, int] = {}
+    for index, (profile, card) in enumerate(entries):
         known = latest.get(card.city_id)
+        if known is not None and card.assessment_date == known[1].assessment_date:
+            if not refuse_ambiguous or (profile == known[0] and card.score == known[1].score):
+                continue  # the same assessment given twice (or the first one given counts)
+            raise _ambiguous(card, _source(sources, where[card.city_id]), _source(sources, index))
         if known is None or card.assessment_date > known[1].assessment_date:
             latest[card.city_id] = (profile, card)
+            where[card.city_id] = index
     items = sorted(
         latest.values(),
         key=lambda pc: (pc[1].score is None, -(pc[1].score or 0.0), pc[1].city_id),
@@ -131,3 +153,18 @@ def rank(entries: Sequence[tuple[CityProfile, ScoreCard]], bands: Sequence[int])
             )
         )
     return Ranking(framework_id=framework_id, bands=tuple(bands), rows=tuple(rows))
+
+
+def _source(sources: Sequence[str | None] | None, index: int) -> str:
+    name = sources[index] if sources is not None and index < len(sources) else None
+    return name or f"entry {index + 1}"
+
+
+def _ambiguous(card: ScoreCard, first: str, second: str) -> ProfileError:
+    date = card.assessment_date.isoformat()
+    return ProfileError(
+        f"ambiguous: two different assessments of city {card.city_id!r} on {date} "
+        f"({first} and {second}); which one to rank would depend on their order. Keep one, "
+        "or correct the date of the other",
+        key_path="assessment.date",
+    )

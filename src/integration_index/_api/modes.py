@@ -164,18 +164,24 @@ def rank_cities(
     entries: Iterable[tuple[CityProfile, ScoreCard]],
     *,
     bands: Sequence[int] = DEFAULT_POPULATION_BANDS,
+    sources: Sequence[str | None] | None = None,
 ) -> Ranking:
     """Rank cities by adjusted overall score (the latest assessment of each), overall and within
     peer groups of similar population.
 
+    Two different assessments of one city on one date are ambiguous: an error, never decided by
+    the order of the entries (the same assessment given twice counts once). *sources* names each
+    entry (its file) in that error.
+
     Raises:
         ValueError: the cards were scored against different frameworks.
+        ProfileError: two different assessments of one city share a date.
     """
     listed = list(entries)
     scored_with = sorted({card.framework_id for _, card in listed})
     if len(scored_with) > 1:
         raise ValueError(f"cannot rank cards of several frameworks together: {scored_with}")
-    return rank(listed, sorted(bands))
+    return rank(listed, sorted(bands), sources=sources, refuse_ambiguous=True)
 
 
 # -- Markdown reports --------------------------------------------------------------------------

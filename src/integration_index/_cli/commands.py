@@ -19,7 +19,7 @@ from integration_index._cli.common import (
     print_table,
     warn_plugin_failures,
 )
-from integration_index._cli.files import atomic_output
+from integration_index._cli.files import atomic_output, is_stdout
 from integration_index._cli.templates import profile_template
 from integration_index._cli.workbooks import init_workbook
 from integration_index._model.criteria import Criterion
@@ -108,8 +108,12 @@ def related(args: argparse.Namespace) -> int:
 
 
 def init(args: argparse.Namespace) -> int:
+    """Write a profile template to FILE (``-``: standard output). The command line has checked
+    the target like any output (a folder that exists, not a directory, not an input); an
+    existing regular file needs --force, a device or FIFO is written in place."""
     target = Path(args.file)
-    if target.exists() and not args.force:
+    to_stdout = is_stdout(args.file)
+    if not to_stdout and target.is_file() and not args.force:
         raise UsageError(f"{target} exists; use --force to overwrite it")
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", args.city_id):
         raise UsageError(f"--city-id {args.city_id!r}: expected lowercase letters, digits and '-'")
@@ -118,17 +122,19 @@ def init(args: argparse.Namespace) -> int:
         raise UsageError("give a framework with --framework ID or --framework-file PATH")
     fmt = args.format or ("xlsx" if target.suffix.lower() == ".xlsx" else "toml")
     if fmt == "xlsx":
-        init_workbook(target, chosen, args)
-        error(f"wrote {target}: a profile workbook for {', '.join(f.id for f in chosen)}")
+        init_workbook(args.file, chosen, args)
+        if not to_stdout:
+            error(f"wrote {target}: a profile workbook for {', '.join(f.id for f in chosen)}")
         return 0
     if args.language is not None:
         raise UsageError("--language applies to --format xlsx (the TOML template is in English)")
     text = profile_template(chosen[0], args.city_id, args.city_name)
     for extra in chosen[1:]:
         text = _merge_template(text, extra)
-    with atomic_output(target) as stream:
+    with atomic_output(args.file) as stream:
         stream.write(text)
-    error(f"wrote {target}: a profile template for {', '.join(f.id for f in chosen)}")
+    if not to_stdout:
+        error(f"wrote {target}: a profile template for {', '.join(f.id for f in chosen)}")
     return 0
 
 

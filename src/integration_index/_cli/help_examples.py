@@ -49,7 +49,7 @@ _EXAMPLES = {
     """,
     "peer-review": """
         integration-index peer-review examples/profiles/eurocities/ostavia-peer-review-2023.toml
-        integration-index peer-review examples/profiles/peer-review/ostavia-2023/*.toml
+        integration-index peer-review examples/peer-review/ostavia-2023/*.toml
         integration-index peer-review self-assessment.toml reviewer-a.toml reviewer-b.toml \\
             --format json --output review.json
     """,

@@ -16,9 +16,11 @@ import attrs
 from integration_index._batch import ScoreResult
 from integration_index._io.cards import scorecard_to_dict
 from integration_index._model.scorecard import NodeResult, ScoreCard
+from integration_index.exceptions import _printable
 
 __all__ = [
     "CSV_DIALECTS",
+    "CSV_FORMULAS",
     "DIGITS",
     "FORMATS",
     "SUMMARY_COLUMNS",
@@ -27,7 +29,9 @@ __all__ = [
     "Value",
     "csv_header",
     "csv_text",
+    "csv_dialect_name",
     "format_number",
+    "neutralise_formula",
     "render_csv",
     "render_json",
     "render_jsonl",
@@ -124,6 +128,38 @@ CSV_DIALECTS = {
     "excel": CsvDialect(bom=True, line_end="\r\n"),
     "excel-fr": CsvDialect(delimiter=";", decimal=",", bom=True, line_end="\r\n"),
 }
+
+
+#: What CSV output does with text that a spreadsheet would run as a formula: neutralise (the
+#: default) or keep.
+CSV_FORMULAS = ("neutralise", "keep")
+
+#: How a text cell that a spreadsheet would run as a formula starts (OWASP's list: formula
+#: signs, and the tab and carriage return that some spreadsheets skip before one).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(text: str) -> str:
+    """*text* with a leading ``'`` when it starts as a formula would, so that a spreadsheet shows
+    it as text instead of running it (the OWASP advice against CSV injection)."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def csv_dialect_name(dialect: str | None, formulas: str = "neutralise") -> str:
+    """The name under which csv_text, csv_header and the CSV renderers take a dialect of
+    CSV_DIALECTS (None: plain) together with what to do with formulas (CSV_FORMULAS):
+    ``"excel:formulas=keep"``; a bare dialect name neutralises formulas."""
+    if formulas not in CSV_FORMULAS:
+        raise ValueError(f"formulas must be one of {CSV_FORMULAS}, got {formulas!r}")
+    return f"{dialect or 'plain'}:formulas={formulas}"
+
+
+def _csv_spelling(dialect: str) -> tuple[CsvDialect, bool]:
+    """The spelling named by *dialect* (see csv_dialect_name), and whether to keep formulas."""
+    name, _, option = dialect.partition(":")
+    if option not in ("", "formulas=neutralise", "formulas=keep"):
+        raise ValueError(f"unknown CSV dialect option {option!r}")
+    return CSV_DIALECTS[name], option == "formulas=keep"
 
 
 def text_cells(
@@ -232,28 +268,44 @@ def csv_text(
     dialect: str = "plain",
     digits: Mapping[str, int] = DIGITS,
 ) -> str:
-    """Typed rows as CSV lines (no header) in a dialect of CSV_DIALECTS."""
-    spelling = CSV_DIALECTS[dialect]
+    """Typed rows as CSV lines (no header) in a dialect of CSV_DIALECTS (or a name from
+    csv_dialect_name). Text that a spreadsheet would run as a formula gets a leading ``'``
+    unless the name says ``formulas=keep``; numbers, dates and booleans are never touched (a
+    negative number stays -3.50)."""
+    spelling, keep = _csv_spelling(dialect)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=spelling.delimiter, lineterminator=spelling.line_end)
-    writer.writerows(text_cells(row, columns, spelling.decimal, digits) for row in rows)
-    return buffer.getvalue()
+    # CRLF for the writer, so that it quotes a value holding a carriage return as well as one
+    # holding a line feed; each row's own CRLF then becomes the dialect's line end.
+    writer = csv.writer(buffer, delimiter=spelling.delimiter, lineterminator="\r\n")
+    lines = []
+    for row in rows:
+        cells = text_cells(row, columns, spelling.decimal, digits)
+        if not keep:  # only text values: the formatted numbers are left as they are
+            cells = [
+                neutralise_formula(text) if isinstance(value, str) else text
+                for value, text in zip(row, cells, strict=True)
+            ]
+        writer.writerow(cells)
+        lines.append(buffer.getvalue()[:-2] + spelling.line_end)
+        buffer.seek(0)
+        buffer.truncate()
+    return "".join(lines)
 
 
 def csv_header(columns: Sequence[str], dialect: str = "plain") -> str:
     """The header line of CSV output, after the byte-order mark if the dialect has one."""
-    spelling = CSV_DIALECTS[dialect]
+    spelling, _ = _csv_spelling(dialect)
     bom = "\ufeff" if spelling.bom else ""
     return bom + spelling.delimiter.join(columns) + spelling.line_end
 
 
 def render_csv(result: ScoreResult, dialect: str = "plain") -> str:
-    """CSV lines (no header) for a result's cards."""
+    """CSV lines (no header) for a result's cards; *dialect* as csv_text takes it."""
     return csv_text(summary_values(result), SUMMARY_COLUMNS, dialect) if result.ok else ""
 
 
 def render_tidy(result: ScoreResult, dialect: str = "plain") -> str:
-    """Tidy CSV lines (no header) for a result's cards."""
+    """Tidy CSV lines (no header) for a result's cards; *dialect* as csv_text takes it."""
     if not result.ok:
         return ""
     rows = [row for card in result.cards for row in tidy_card_values(result.source, card)]
@@ -280,8 +332,9 @@ def render_summary(result: ScoreResult) -> str:
     """Summary rows as tab-separated text, for the table and Markdown writers."""
     return (
         "\n".join(
-            # Tabs and newlines inside a value become spaces: one line per row, one tab per cell.
-            "\t".join(" ".join(cell.split()) for cell in row)
+            # Tabs and newlines inside a value become spaces: one line per row, one tab per cell;
+            # other control characters (escape sequences, bells, bidi overrides) are shown escaped.
+            "\t".join(_printable(" ".join(cell.split())) for cell in row)
             for row in summary_rows(result)
         )
         if result.ok

@@ -6,7 +6,8 @@ import argparse
 from collections.abc import Callable
 
 from integration_index._api import DEFAULT_POPULATION_BANDS, version
-from integration_index._cli import commands, reports, scoring, workbooks
+from integration_index._cli import commands, outputs, reports, scoring, workbooks
+from integration_index._cli.common import UsageError
 from integration_index._cli.help_examples import examples_for
 
 __all__ = ["build_parser"]
@@ -108,6 +109,7 @@ def _batch_commands(command: Command) -> None:
         "then per framework a sheet of cities and a sheet of nodes)",
     )
     _csv_dialect(p)
+    _csv_formulas(p)
     _output(p, "write to this file (atomically) instead of standard output")
     p.add_argument(
         "--jobs", "-j", type=_positive_int, default=1, help="worker processes (default 1)"
@@ -123,7 +125,7 @@ def _batch_commands(command: Command) -> None:
     p.add_argument(
         "--no-progress", dest="progress", action="store_false", help="never show the progress line"
     )
-    p.set_defaults(run=scoring.score)
+    p.set_defaults(run=_CsvFormulas(scoring.score, ("csv", "tidy-csv")))
 
     p = command("compare", "Rank cities, overall and within peer groups of similar population.")
     _paths(p)
@@ -141,8 +143,9 @@ def _batch_commands(command: Command) -> None:
         help="markdown (default), csv, xlsx (a workbook, with --output)",
     )
     _csv_dialect(p)
+    _csv_formulas(p)
     _output(p)
-    p.set_defaults(run=reports.compare)
+    p.set_defaults(run=_CsvFormulas(reports.compare, ("csv",)))
 
 
 def _report_commands(command: Command) -> None:
@@ -223,6 +226,35 @@ def _csv_dialect(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _csv_formulas(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--csv-formulas",
+        choices=outputs.CSV_FORMULAS,
+        help="what CSV does with text that a spreadsheet would run as a formula: neutralise "
+        "(default: a text value starting with =, +, -, @, a tab or a carriage return gets a "
+        "leading ', as OWASP advises against CSV injection; numbers, negative ones too, are "
+        "never touched) or keep (write such text as it is)",
+    )
+
+
+class _CsvFormulas:
+    """A command whose CSV output takes --csv-formulas: the choice travels to the renderers
+    inside the dialect's name (outputs.csv_dialect_name), which worker processes receive too."""
+
+    def __init__(self, run: Callable[[argparse.Namespace], int], formats: tuple[str, ...]):
+        self.run = run
+        self.formats = formats
+
+    def __call__(self, args: argparse.Namespace) -> int:
+        if args.format in self.formats:
+            args.csv_dialect = outputs.csv_dialect_name(
+                args.csv_dialect, args.csv_formulas or "neutralise"
+            )
+        elif args.csv_formulas is not None:
+            raise UsageError(f"--csv-formulas applies to --format {' and '.join(self.formats)}")
+        return self.run(args)
+
+
 def _language(parser: argparse.ArgumentParser, help_text: str) -> None:
     parser.add_argument("--language", choices=("en", "fr"), default="en", help=help_text)
 
@@ -230,7 +262,12 @@ def _language(parser: argparse.ArgumentParser, help_text: str) -> None:
 def _output(
     parser: argparse.ArgumentParser, help_text: str = "write to this file (atomically)"
 ) -> None:
-    parser.add_argument("--output", "-o", help=help_text)
+    parser.add_argument(
+        "--output",
+        "-o",
+        help=help_text + "; '-' is standard output; a device or FIFO is written in place; "
+        "never one of the run's inputs, and left untouched when nothing was produced",
+    )
 
 
 def _positive_int(text: str) -> int:

@@ -29,8 +29,14 @@ from integration_index._api import (
 from integration_index._batch import ScoreResult
 from integration_index._cli import outputs
 from integration_index._cli.commands import safe_inputs
-from integration_index._cli.common import Failed, UsageError, chosen_frameworks, error
-from integration_index._cli.files import atomic_output
+from integration_index._cli.common import (
+    Failed,
+    UsageError,
+    chosen_frameworks,
+    error,
+    warn_plugin_failures,
+)
+from integration_index._cli.files import atomic_output, in_place, is_stdout
 from integration_index._cli.workbooks import (
     check_workbook_output,
     ranking_values,
@@ -91,6 +97,7 @@ def _emit(args: argparse.Namespace, built: Any, markdown: Callable[[], str]) -> 
 
 
 def report(args: argparse.Namespace) -> int:
+    warn_plugin_failures(args.registry)
     chosen = chosen_frameworks(args)
     result = _read(args, args.profile, chosen or None)
     assert result.profile is not None
@@ -219,6 +226,7 @@ def compare(args: argparse.Namespace) -> int:
     bands = _bands(args.bands)
     input_errors: list[str] = []
     entries = []
+    sources: list[str | None] = []
     failed = skipped = 0
     results = score_many(
         safe_inputs(args.paths, input_errors),
@@ -235,13 +243,21 @@ def compare(args: argparse.Namespace) -> int:
         elif result.cards:
             assert result.profile is not None
             entries.append((result.profile, result.cards[0]))
+            sources.append(result.source)
         else:
             skipped += 1
     for message in input_errors:
         error(message)
     if skipped:
         error(f"{skipped} profile(s) do not assess {framework.id!r}: left out of the ranking")
-    ranking = rank_cities(entries, bands=bands)
+    if not entries and not is_stdout(args.output) and not in_place(args.output):
+        error(f"nothing ranked; {args.output} was not changed")  # a typo keeps the last ranking
+        return 1
+    try:
+        ranking = rank_cities(entries, bands=bands, sources=sources)
+    except ProfileError as exc:  # two assessments of one city on one date: the input is ambiguous
+        error(exc.format())
+        return 1
     if args.format == "xlsx":
         write_ranking_workbook(ranking, args.output)
     elif args.format == "csv" and args.csv_dialect not in (None, "plain"):

@@ -13,8 +13,13 @@ from integration_index._api import score_many
 from integration_index._batch import Renderer, ScoreResult
 from integration_index._cli import outputs
 from integration_index._cli.commands import safe_inputs
-from integration_index._cli.common import UsageError, chosen_frameworks, error
-from integration_index._cli.files import atomic_binary_output, atomic_output
+from integration_index._cli.common import (
+    UsageError,
+    chosen_frameworks,
+    error,
+    warn_plugin_failures,
+)
+from integration_index._cli.files import atomic_binary_output, atomic_output, in_place, is_stdout
 from integration_index._cli.progress import Progress, wanted
 from integration_index._cli.workbooks import ScoreWorkbook, check_workbook_output
 
@@ -45,7 +50,7 @@ _TABLE_INDEXES = tuple(outputs.SUMMARY_COLUMNS.index(name) for name in _TABLE_CO
 
 
 class _Abort(Exception):
-    """--fail-fast stopped the run: leave the output file untouched."""
+    """--fail-fast stopped the run, or nothing was scored: leave the output file untouched."""
 
 
 class _Tally:
@@ -53,10 +58,13 @@ class _Tally:
         self.scored = 0
         self.failed = 0
         self.stopped = False
+        self.empty = False
 
 
 def score(args: argparse.Namespace) -> int:
     _check_format_options(args)
+    warn_plugin_failures(args.registry)
+    replaced = not is_stdout(args.output) and not in_place(args.output)
     frameworks = chosen_frameworks(args) or None
     input_errors: list[str] = []
     paths: Any = safe_inputs(args.paths, input_errors)
@@ -82,7 +90,10 @@ def score(args: argparse.Namespace) -> int:
                 else _Writer(stream, args.format, args.csv_dialect)
             )
             _stream(results, writer, tally, progress, args.fail_fast)
-            if tally.stopped and args.output:
+            if tally.stopped and replaced:
+                raise _Abort()
+            if tally.scored == 0 and replaced:  # a typo must not replace the last results
+                tally.empty = True
                 raise _Abort()
             writer.finish()
     except _Abort:
@@ -93,7 +104,7 @@ def score(args: argparse.Namespace) -> int:
     for message in input_errors:
         error(message)
     error(_summary(tally, input_errors, args.output))
-    return 1 if tally.failed or input_errors else 0
+    return 1 if tally.failed or input_errors or tally.empty else 0
 
 
 def _check_format_options(args: argparse.Namespace) -> None:
@@ -154,9 +165,11 @@ def _summary(tally: _Tally, input_errors: list[str], output: str | None) -> str:
         summary += f"; {len(input_errors)} input(s) matched no profile"
     if tally.stopped:
         summary += "; stopped at the first failure (--fail-fast)" + (
-            "; the output file was not changed" if output else ""
+            "; the output file was not changed" if output and not is_stdout(output) else ""
         )
-    elif output:
+    elif tally.empty:
+        summary += f"; nothing scored; {output} was not changed"
+    elif output and not is_stdout(output):
         summary += f"; wrote {output}"
     return summary
 

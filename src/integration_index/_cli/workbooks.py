@@ -20,7 +20,7 @@ from integration_index._api.core import dumps_profile, scoring_context
 from integration_index._batch import ScoreResult
 from integration_index._cli import outputs
 from integration_index._cli.common import UsageError, chosen_frameworks, error
-from integration_index._cli.files import atomic_binary_output, atomic_output
+from integration_index._cli.files import atomic_binary_output, atomic_output, is_stdout
 from integration_index._model.framework import Framework
 from integration_index._model.profile import Assessment, City, CityProfile
 from integration_index._model.scorecard import ScoreCard
@@ -74,7 +74,7 @@ def require_spreadsheets() -> None:
 # -- init --format xlsx, import-xlsx -----------------------------------------------------------
 
 
-def init_workbook(target: Path, chosen: Sequence[Framework], args: argparse.Namespace) -> None:
+def init_workbook(target: str, chosen: Sequence[Framework], args: argparse.Namespace) -> None:
     """Write the workbook a city team fills in: the profile of a city with no evidence yet."""
     require_spreadsheets()
     profile = CityProfile(
@@ -102,7 +102,7 @@ def import_xlsx(args: argparse.Namespace) -> int:
     header = f"# Imported from {Path(args.workbook).name} by integration-index import-xlsx.\n"
     with atomic_output(args.output) as stream:
         stream.write(header + dumps_profile(profile))
-    if args.output:
+    if not is_stdout(args.output):
         count = len(profile.evidence)
         error(f"wrote {args.output}: the profile of {profile.city.name}, {count} evidence item(s)")
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import math
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any, TypeVar
@@ -18,6 +19,7 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from integration_index._io.toml import shorten
 from integration_index._model.crosswalk import Link
 from integration_index._model.framework import Condition
 from integration_index._model.frozen import FrozenDict
@@ -64,22 +66,35 @@ def _structure_rating(value: Any, _: type) -> str | float:
     if isinstance(value, str):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
+        return _finite(value)
     raise ValueError(
-        f"expected a level id (a string) or a measured value (a number), got {value!r}"
+        f"expected a level id (a string) or a measured value (a number), got {shorten(value)}"
     )
+
+
+def _finite(value: float, *, inf: bool = False) -> float:
+    """*value* as a float, refusing NaN and (unless *inf*: context values) inf."""
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond the largest float
+        number = math.inf
+    if math.isnan(number) or (math.isinf(number) and not inf):
+        raise ValueError(f"expected a {'' if inf else 'finite '}number, got {shorten(value)}")
+    return number
 
 
 def _structure_context_value(value: Any, _: type) -> ContextValue:
     if isinstance(value, bool | str):
         return value
     if isinstance(value, int | float):
-        return float(value)
+        return _finite(value, inf=True)
     raise ValueError(f"expected a string, a number or a boolean, got {type(value).__name__}")
 
 
 def _structure_metadata_value(value: Any, _: type) -> MetadataValue:
-    if isinstance(value, bool | str | int | float | datetime.date):
+    if isinstance(value, float):
+        return _finite(value, inf=True)
+    if isinstance(value, bool | str | int | datetime.date):
         return value
     raise ValueError(f"expected a string, number, boolean or date, got {type(value).__name__}")
 
@@ -93,32 +108,34 @@ def _structure_date(value: Any, _: type) -> datetime.date:
         try:
             return datetime.date.fromisoformat(value)
         except ValueError:
-            pass
-    raise ValueError(f"expected a date such as 2024-03-01, got {value!r}")
+            raise ValueError(
+                f"{shorten(value)} is not a valid date; expected a date such as 2024-03-01"
+            ) from None
+    raise ValueError(f"expected a date such as 2024-03-01, got {shorten(value)}")
 
 
 def _structure_str(value: Any, _: type) -> str:
     if isinstance(value, str):
         return value
-    raise ValueError(f"expected a string, got {type(value).__name__} {value!r}")
+    raise ValueError(f"expected a string, got {type(value).__name__} {shorten(value)}")
 
 
 def _structure_float(value: Any, _: type) -> float:
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    raise ValueError(f"expected a number, got {type(value).__name__} {value!r}")
+        return _finite(value)
+    raise ValueError(f"expected a number, got {type(value).__name__} {shorten(value)}")
 
 
 def _structure_int(value: Any, _: type) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    raise ValueError(f"expected a whole number, got {type(value).__name__} {value!r}")
+    raise ValueError(f"expected a whole number, got {type(value).__name__} {shorten(value)}")
 
 
 def _structure_bool(value: Any, _: type) -> bool:
     if isinstance(value, bool):
         return value
-    raise ValueError(f"expected true or false, got {value!r}")
+    raise ValueError(f"expected true or false, got {shorten(value)}")
 
 
 def _array_hook_factory(type_: Any, converter: cattrs.Converter) -> Any:
@@ -332,8 +349,7 @@ def _format_exception(exc: BaseException, type_: type | None) -> str:
     if isinstance(exc, KeyError):
         return f"required key is missing; expected {_describe(type_)}"
     if "not in literal" in str(exc):
-        choices = getattr(type_, "__args__", ())
-        return "expected one of: " + ", ".join(repr(choice) for choice in choices)
+        return "expected one of: " + ", ".join(repr(choice) for choice in _choices(type_))
     if isinstance(exc, TypeError) and type_ is not None:
         name = getattr(type_, "__name__", str(type_))
         if "not iterable" in str(exc) or "object is not" in str(exc):
@@ -342,6 +358,17 @@ def _format_exception(exc: BaseException, type_: type | None) -> str:
     if isinstance(exc, AttributeError | TypeError):
         return "expected a table"
     return str(exc)
+
+
+def _choices(type_: Any) -> list[Any]:
+    """The values a Literal allows, also inside a union (``Literal["low", "high"] | None``)."""
+    args = [a for a in getattr(type_, "__args__", ()) if a is not type(None)]
+    return [c for a in args for c in (_choices(a) if hasattr(a, "__origin__") else [a])]
+
+
+# attrs' min_len(1) validator, and what to say instead, by field name.
+_EMPTY = re.compile(r"^Length of '([a-z_]+)' must be >= 1: 0$")
+_EMPTY_MESSAGES = {"frameworks": "at least one framework id is needed"}
 
 
 def _describe(type_: Any) -> str:
@@ -383,6 +410,10 @@ def problems_from(exc: BaseException) -> list[Problem]:
         extra = _EXTRA_KEY.match(message)
         if extra:  # one unknown key: point at it, not at its table
             path = _join(path, extra.group(1))
+        empty = _EMPTY.match(message)
+        if empty:
+            name = empty.group(1)
+            message = _EMPTY_MESSAGES.get(name, f"at least one item is needed in {name}")
         problems.append(Problem(message or type(error).__name__, path))
     return problems
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
+import os
 import re
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,27 +17,110 @@ try:  # The compiled tomli wheel parses about 3x faster than the stdlib's tomlli
 except ImportError:  # pragma: no cover - tomli is a dependency; tomllib is the fallback
     import tomllib as _toml  # type: ignore[no-redef]
 
-__all__ = ["decode", "locate", "parse", "read_text", "with_lines"]
+__all__ = [
+    "DEFAULT_MAX_INPUT_BYTES",
+    "MAX_INPUT_BYTES_VARIABLE",
+    "decode",
+    "locate",
+    "max_input_bytes",
+    "parse",
+    "read_text",
+    "shorten",
+    "with_lines",
+]
 
 ErrorFactory = Callable[..., IntegrationIndexError]
 _AT_LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
-def read_text(path: str | Path, error: ErrorFactory) -> str:
-    """Read a file as UTF-8 text; raise *error* naming the file (and the line of a bad byte)."""
+#: The largest input file read, in bytes, unless the environment says otherwise.
+DEFAULT_MAX_INPUT_BYTES = 16 * 1024 * 1024
+#: The environment variable that sets another limit (a whole number of bytes).
+MAX_INPUT_BYTES_VARIABLE = "INTEGRATION_INDEX_MAX_INPUT_BYTES"
+_BOM = "\ufeff"
+
+
+def max_input_bytes() -> int:
+    """The size limit of input files: ``$INTEGRATION_INDEX_MAX_INPUT_BYTES``, else 16 MiB.
+
+    Raises:
+        ValueError: the variable is set but is not a positive whole number.
+    """
+    value = os.environ.get(MAX_INPUT_BYTES_VARIABLE, "").strip()
+    if not value:
+        return DEFAULT_MAX_INPUT_BYTES
     try:
-        data = Path(path).read_bytes()
+        limit = int(value.replace("_", ""))
+    except ValueError:
+        limit = 0
+    if limit <= 0:
+        raise ValueError(
+            f"{MAX_INPUT_BYTES_VARIABLE} must be a positive whole number of bytes, "
+            f"got {shorten(value)}"
+        )
+    return limit
+
+
+def read_text(path: str | Path, error: ErrorFactory) -> str:
+    """Read a file as UTF-8 text; raise *error* naming the file (and the line of a bad byte).
+
+    Only regular files are read: a FIFO, a device (``/dev/zero``) or a socket is refused rather
+    than read forever, and so is a file larger than the size limit (16 MiB by default; the
+    environment variable ``INTEGRATION_INDEX_MAX_INPUT_BYTES`` sets another, in bytes). At most
+    limit + 1 bytes are ever read. A UTF-8 byte-order mark at the start is accepted (and dropped).
+    """
+    name = os.fspath(path)
+    if not name:
+        raise error("empty path, expected the path of a TOML file", path=None)
+    try:
+        limit = max_input_bytes()
+    except ValueError as exc:
+        raise error(str(exc), path=name) from None
+    try:
+        # Non-blocking: opening a FIFO with no writer must not wait (regular files ignore it).
+        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except IsADirectoryError:
-        raise error("is a directory, expected a TOML file", path=str(path)) from None
+        raise error("is a directory, expected a TOML file", path=name) from None
     except OSError as exc:
-        raise error(f"cannot read the file: {exc.strerror or exc}", path=str(path)) from None
-    return decode(data, str(path), error)
+        raise error(f"cannot read the file: {exc.strerror or exc}", path=name) from None
+    with os.fdopen(fd, "rb") as file:
+        try:
+            mode = os.fstat(fd).st_mode
+            if stat.S_ISDIR(mode):
+                raise error("is a directory, expected a TOML file", path=name)
+            if not stat.S_ISREG(mode):
+                raise error(
+                    f"not a regular file ({_file_kind(mode)}), expected a TOML file", path=name
+                )
+            data = file.read(limit + 1)
+        except OSError as exc:
+            raise error(f"cannot read the file: {exc.strerror or exc}", path=name) from None
+    if len(data) > limit:
+        raise error(
+            f"the file is larger than the limit of {limit:,} bytes; set "
+            f"{MAX_INPUT_BYTES_VARIABLE} to read larger files",
+            path=name,
+        )
+    return decode(data, name, error)
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a plain file"
 
 
 def decode(data: bytes, path: str | None, error: ErrorFactory) -> str:
-    """Decode UTF-8 bytes; raise *error* with the line of the first invalid byte."""
+    """Decode UTF-8 bytes; raise *error* with the line of the first invalid byte.
+
+    A UTF-8 byte-order mark at the start is dropped (editors on Windows often write one).
+    """
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise error(
@@ -43,10 +129,19 @@ def decode(data: bytes, path: str | None, error: ErrorFactory) -> str:
             path=path,
             line=line,
         ) from None
+    return text[1:] if text.startswith(_BOM) else text
+
+
+_DATE_LIKE = re.compile(r"(?<![\w\"'.:-])\d{4}-\d{2}-\d{2}(?![\d.-])")
 
 
 def parse(text: str, path: str | None, error: ErrorFactory) -> dict[str, Any]:
-    """Parse TOML text; raise *error* with the parser's line and message."""
+    """Parse TOML text; raise *error* with the parser's line and message.
+
+    A byte-order mark at the start is dropped; nesting too deep for the parser is an error.
+    """
+    if text.startswith(_BOM):
+        text = text[1:]
     if not text.strip():
         raise error("the file is empty, expected a TOML document", path=path, line=1)
     try:
@@ -58,7 +153,52 @@ def parse(text: str, path: str | None, error: ErrorFactory) -> dict[str, Any]:
         if match:
             line = line or int(match.group(1))
             message = message[: match.start()].strip()
+        bad_date = _impossible_date(text, line)
+        if bad_date is not None:
+            message = (
+                f"{bad_date} is not a valid date (expected year-month-day, such as 2024-03-01)"
+            )
         raise error(f"invalid TOML: {message}", path=path, line=line) from None
+    except RecursionError:
+        raise error(
+            "invalid TOML: nesting too deep (arrays or inline tables inside one another "
+            "thousands of levels deep)",
+            path=path,
+        ) from None
+
+
+def _impossible_date(text: str, line: int | None) -> str | None:
+    """A date-like value on *line* that is no date (2024-02-30, 2024-13-01), if there is one."""
+    if line is None:
+        return None
+    lines = text.split("\n", line)
+    if len(lines) < line:
+        return None
+    for match in _DATE_LIKE.finditer(lines[line - 1]):
+        try:
+            datetime.date.fromisoformat(match.group(0))
+        except ValueError:
+            return match.group(0)
+    return None
+
+
+def shorten(value: object, limit: int = 80) -> str:
+    """The repr of *value*, cut to about *limit* characters (with its full length) when longer."""
+    shown = repr(value)
+    if len(shown) <= limit:
+        return shown
+    size = len(value) if isinstance(value, str) else len(shown)
+    return f"{shown[:limit]}… ({size:,} characters)"
+
+
+# Messages longer than this are cut in the middle: a value quoted in full (10 MB) is not echoed.
+_MESSAGE_LIMIT = 400
+
+
+def _short_message(message: str) -> str:
+    if len(message) <= _MESSAGE_LIMIT:
+        return message
+    return f"{message[:240]}… ({len(message):,} characters) …{message[-120:]}"
 
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
@@ -98,14 +238,14 @@ def _positions(text: str) -> dict[str, int]:
     resolved: dict[str, str] = {}
     counts: dict[str, int] = {}
     table = ""
-    in_multiline = False
+    string: str | None = None  # the delimiter of the multi-line string open, if any
     for number, line in enumerate(text.splitlines(), start=1):
-        if in_multiline:
-            if line.count('"""') % 2 == 1 or line.count("'''") % 2 == 1:
-                in_multiline = False
+        if string is not None:
+            string = _open_string(line, 0, string)
             continue
         header = _HEADER.match(line)
-        if header and not _KEY.match(line):
+        key = _KEY.match(line)
+        if header and not key:
             names = _split_keys(header.group(2))
             parent = ".".join(names[:-1])
             parent_path = resolved.get(parent, parent)
@@ -120,15 +260,54 @@ def _positions(text: str) -> dict[str, int]:
             resolved[".".join(names)] = table
             positions.setdefault(table, number)
             continue
-        key = _KEY.match(line)
         if key:
             names = _split_keys(key.group(1))
             full = ".".join([table, *names]) if table else ".".join(names)
             positions.setdefault(full, number)
-            rest = line[key.end() :]
-            if rest.count('"""') % 2 == 1 or rest.count("'''") % 2 == 1:
-                in_multiline = True
+        # A value (or an array's next line) may open a multi-line string.
+        string = _open_string(line, key.end() if key else 0, None)
     return positions
+
+
+# What matters on a line outside a string: a multi-line string's opening, a one-line string
+# (skipped whole: it may hold ''' or \"\"\"), or a comment (the rest of the line).
+_TOKEN = re.compile(r'"""|\'\'\'|"(?:[^"\\]|\\.)*"|\'[^\']*\'|#')
+_BASIC_END = re.compile(r'\\.|"""')
+
+
+def _open_string(line: str, start: int, string: str | None) -> str | None:
+    """The multi-line string still open at the end of *line* (None: none), scanning from
+    *start* with *string* open there."""
+    position = start
+    while True:
+        if string is None:
+            if '"' not in line and "'" not in line:
+                return None
+            token = _TOKEN.search(line, position)
+            if token is None or token.group() == "#":
+                return None
+            position = token.end()
+            if token.group() in ('"""', "'''"):
+                string = token.group()
+            continue
+        if string == "'''":
+            end = line.find(string, position)
+            if end < 0:
+                return string
+            position = end + 3
+        else:
+            while True:
+                found = _BASIC_END.search(line, position)
+                if found is None:
+                    return string
+                position = found.end()
+                if found.group() == '"""':
+                    break
+        # Up to two more quotes belong to the string ('''a'''' holds "a'").
+        for _ in range(2):
+            if line.startswith(string[0], position):
+                position += 1
+        string = None
 
 
 def _lookup(positions: dict[str, int], key_path: str) -> int | None:
@@ -148,9 +327,13 @@ def _lookup(positions: dict[str, int], key_path: str) -> int | None:
 def with_lines(problems: list[Problem], text: str | None) -> list[Problem]:
     """The problems with their lines looked up in *text* (unchanged when there is no text)."""
     if not text:
-        return problems
+        return [Problem(_short_message(p.message), p.key_path, p.line) for p in problems]
     positions = _positions(text)  # once: a file with many problems is scanned once
     return [
-        Problem(p.message, p.key_path, _lookup(positions, p.key_path) if p.key_path else None)
+        Problem(
+            _short_message(p.message),
+            p.key_path,
+            _lookup(positions, p.key_path) if p.key_path else p.line,
+        )
         for p in problems
     ]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import math
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Literal
 
 import attrs
@@ -15,9 +16,12 @@ from integration_index._model.validators import (
     check_score_range,
     value_class,
 )
+from integration_index.exceptions import Problem
 
 __all__ = [
     "EVIDENCE_RULES",
+    "goalpost_problems",
+    "weight_problems",
     "Criterion",
     "EvidenceRule",
     "Horizon",
@@ -152,3 +156,66 @@ class Criterion:
         yield self
         for child in self.children:
             yield from child.walk()
+
+
+def weight_problems(
+    groups: Iterable[tuple[str, Sequence[Criterion]]], growth: float = 1.0, shrink: float = 1.0
+) -> list[Problem]:
+    """Sibling groups (with the key paths of their arrays) whose weights overflow a float when
+    added up, or once scaled by modifiers that multiply a weight by up to *growth* (or down to
+    *shrink*)."""
+    problems: list[Problem] = []
+    for path, siblings in groups:
+        weights = [node.weight for node in siblings]
+        if not weights:
+            continue
+        try:
+            total = math.fsum(weights)
+        except OverflowError:  # fsum raises where sum would give inf
+            total = math.inf
+        if not math.isfinite(total):
+            shown = ", ".join(f"{w:g}" for w in weights[:5]) + (", ..." if len(weights) > 5 else "")
+            message = f"the weights of these siblings add up beyond the largest float ({shown})"
+        elif not math.isfinite(total * growth):
+            message = (
+                "the weights of these siblings, multiplied by the modifiers' scale_weight "
+                "factors, could exceed the largest float"
+            )
+        elif shrink < 1.0 and min(weights) * shrink < 1e-300:
+            message = (
+                "the weights of these siblings, scaled down by the modifiers' scale_weight "
+                "factors, could reach zero"
+            )
+        else:
+            continue
+        problems.append(Problem(message, path))
+    return problems
+
+
+def goalpost_problems(nodes: Iterable[tuple[str, Criterion]]) -> list[Problem]:
+    """Goalposts (of nodes with their key paths) that are not finite, or span beyond a float."""
+    problems: list[Problem] = []
+    for path, node in nodes:
+        posts = node.goalposts
+        if posts is None:
+            continue
+        for name in ("min", "max", "target"):
+            value = getattr(posts, name)
+            if value is not None and not math.isfinite(value):
+                problems.append(
+                    Problem(
+                        f"criterion {node.id!r}: goalposts {name} must be a finite number, "
+                        f"got {value!r}",
+                        f"{path}.goalposts.{name}",
+                    )
+                )
+        finite = math.isfinite(posts.min) and math.isfinite(posts.max)
+        if finite and not math.isfinite(posts.max - posts.min):
+            problems.append(
+                Problem(
+                    f"criterion {node.id!r}: goalposts span beyond the largest float "
+                    f"(max - min = {posts.max:g} - {posts.min:g})",
+                    f"{path}.goalposts",
+                )
+            )
+    return problems

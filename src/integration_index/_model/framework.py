@@ -7,6 +7,7 @@ module holds the Framework itself, with the checks of its cross-references, and 
 from __future__ import annotations
 
 import functools
+import math
 import re
 import types
 from collections.abc import Collection, Iterator, Mapping, Sequence
@@ -26,6 +27,8 @@ from integration_index._model.criteria import (
     EvidenceRule,
     Practice,
     PracticeCategory,
+    goalpost_problems,
+    weight_problems,
 )
 from integration_index._model.scale import Goalposts, Level, Scale
 from integration_index._model.text import Source, Text
@@ -253,6 +256,7 @@ def framework_problems(framework: Framework) -> list[Problem]:
     criterion_ids = _criteria_problems(framework, scale_ids, problems)
     factor_ids = _duplicates(framework.contextual_factors, "contextual_factors", "factor", problems)
     _modifier_problems(framework.modifiers, criterion_ids, factor_ids, problems)
+    _number_problems(framework, problems)
     for index, exclusion in enumerate(framework.competence_exclusions):
         path = f"competence_exclusions[{index}]"
         for position, criterion_id in enumerate(exclusion.criteria):
@@ -420,3 +424,24 @@ def _modifier_problems(
             )
         if rule.effect == "adjust_target" and rule.target is None:
             problems.append(Problem(f"{name}: adjust_target needs a target", f"{path}.target"))
+
+
+def _number_problems(framework: Framework, problems: list[Problem]) -> None:
+    """Numbers that would overflow when scoring: no score may come out inf or NaN."""
+    growth = shrink = 1.0  # how much the scale_weight factors together may scale a weight
+    for index, rule in enumerate(framework.modifiers):
+        factor = rule.factor
+        if factor is not None and math.isinf(factor):  # a NaN one is no positive factor
+            problems.append(
+                Problem(
+                    f"modifier {rule.id!r}: factor must be a finite number, got {factor!r}",
+                    f"modifiers[{index}].factor",
+                )
+            )
+        elif factor is not None and rule.effect == "scale_weight" and factor > 0:
+            growth *= max(factor, 1.0)
+            shrink *= min(factor, 1.0)
+    groups = [("criteria", framework.criteria)]
+    groups += [(f"{p}.children", n.children) for p, n in _walk_with_paths(framework.criteria)]
+    problems.extend(weight_problems(groups, growth, shrink))
+    problems.extend(goalpost_problems(_walk_with_paths(framework.criteria)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
@@ -15,6 +16,8 @@ __all__ = [
     "ILLUSTRATIVE",
     "SectionSource",
     "cell",
+    "md_inline",
+    "md_text",
     "no_sections",
     "number",
     "plugin_sections",
@@ -34,8 +37,63 @@ def short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+#: Characters that start Markdown syntax wherever they stand (emphasis, code, links, escapes) or
+#: HTML (tags, entities): each is shown as itself, never as markup.
+_INLINE = {
+    "\\": "\\\\",
+    "`": "\\`",
+    "*": "\\*",
+    "_": "\\_",
+    "[": "\\[",
+    "]": "\\]",
+    "~": "\\~",
+    "|": "\\|",
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
+}
+_INLINE_RE = re.compile("[" + re.escape("".join(_INLINE)) + "]")
+
+#: What makes a line a heading, a list item, a thematic break or a link definition when it starts
+#: the line: #, -, +, = or [ (quotes, tables and HTML are inert already), or digits then . or )
+#: and a space.
+_LINE_START_RE = re.compile(r"[#\-+=\[]|\d{1,9}(?=[.)](?: |$))")
+
+
+def md_inline(text: str) -> str:
+    """Free text made inert inside a line of Markdown: one line (every run of whitespace, line
+    breaks too, becomes one space), its Markdown punctuation escaped and its HTML written as
+    entities, so that it renders as the text itself and never as markup."""
+    return _INLINE_RE.sub(_inline_escape, " ".join(text.split()))
+
+
+def _inline_escape(match: re.Match[str]) -> str:
+    char, text, at = match.group(), match.string, match.start()
+    if char == "_" and 0 < at < len(text) - 1 and text[at - 1].isalnum() and text[at + 1].isalnum():
+        return char  # inside a word (snake_case, file_names) "_" cannot emphasise: left alone
+    if char == "[" or (char == "]" and text[at + 1 : at + 2] not in ("(", "[")):
+        return (
+            char  # only "](" and "][" make a link (key paths such as evidence[1] stay as they are)
+        )
+    return _INLINE[char]
+
+
+def md_text(text: str) -> str:
+    """md_inline, and inert at the start of a line too: a leading ``#``, list marker (``-``,
+    ``+``, ``1.``), ``=`` or ``!`` is escaped, so the text cannot become a heading or a list
+    item wherever a report places it. For free text from profiles and plugins; not for numbers
+    or the reports' own labels."""
+    inline = md_inline(text)
+    match = _LINE_START_RE.match(inline)
+    if match is None:
+        return inline
+    at = match.end() if inline[0].isdigit() else 0  # "12\. x", "\# x": the punctuation
+    return inline[:at] + "\\" + inline[at:]
+
+
 def cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
+    """A table cell: inert Markdown (md_inline), on one line, its pipes escaped."""
+    return md_inline(text)
 
 
 def table(
@@ -86,7 +144,8 @@ def plugin_sections(
     )
     lines: list[str] = []
     for section in found:
-        lines += ["", f"### {section.title}", "", section.body.rstrip()]
+        # A section's body is Markdown by contract; its title is plain text.
+        lines += ["", f"### {md_text(section.title)}", "", section.body.rstrip()]
     for warning in warnings:
-        lines += ["", f"> Warning: {warning}"]
+        lines += ["", f"> Warning: {md_text(warning)}"]
     return lines

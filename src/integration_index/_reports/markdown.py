@@ -15,6 +15,7 @@ from integration_index._model.scorecard import ScoreCard
 from integration_index._reports.common import (
     ILLUSTRATIVE,
     SectionSource,
+    md_text,
     no_sections,
     number,
     plugin_sections,
@@ -31,7 +32,7 @@ def card_markdown(
     """A score card as Markdown lines: the overall score, each top-level criterion, modifiers."""
     overall = card.overall
     lines = [
-        f"{heading} {framework.title.get(language)} ({framework.id} {framework.version})",
+        f"{heading} {md_text(framework.title.get(language))} ({framework.id} {framework.version})",
         "",
         f"Overall score: **{number(overall.adjusted.score)}** / 100 "
         f"(raw {number(overall.raw.score)}; bounds {number(overall.adjusted.lower)}-{number(overall.adjusted.upper)}; "
@@ -63,16 +64,21 @@ def card_markdown(
         lines += ["", "Contextual modifiers applied:", ""]
         for modifier in card.modifiers:
             what = modifier.effect.replace("_", " ")
-            factor = f" ({modifier.factor} = {modifier.factor_value!r})" if modifier.factor else ""
+            factor = (
+                f" ({modifier.factor} = {md_text(repr(modifier.factor_value))})"
+                if modifier.factor
+                else ""
+            )
             lines.append(
-                f"- {what} on {', '.join(modifier.criteria)}{factor}: {modifier.reason} [{modifier.origin}]"
+                f"- {what} on {', '.join(modifier.criteria)}{factor}: {md_text(modifier.reason)} "
+                f"[{md_text(modifier.origin)}]"
             )
     recorded = [entry for entry in card.context if entry.value is not None]
     if recorded:
         lines += ["", "Context recorded beside the score:", ""]
-        lines += [f"- {entry.title}: {entry.value}" for entry in recorded]
+        lines += [f"- {md_text(entry.title)}: {md_text(str(entry.value))}" for entry in recorded]
     if card.warnings:
-        lines += ["", *[f"> Note: {warning}" for warning in card.warnings]]
+        lines += ["", *[f"> Note: {md_text(warning)}" for warning in card.warnings]]
     return lines
 
 
@@ -86,12 +92,12 @@ def profile_report(
 ) -> str:
     """One city through every framework it was scored against, with the *crosswalks*' links."""
     city = profile.city
-    lines = [f"# {city.name}: integration-index report", ""]
+    lines = [f"# {md_text(city.name)}: integration-index report", ""]
     if profile.illustrative:
         lines += [ILLUSTRATIVE, ""]
-    details = [f"assessed {profile.assessment.date.isoformat()}", profile.assessment.mode]
+    details = [f"assessed {profile.assessment.date.isoformat()}", md_text(profile.assessment.mode)]
     if city.country:
-        details.insert(0, city.country)
+        details.insert(0, md_text(city.country))
     if city.population is not None:
         details.insert(1 if city.country else 0, f"population {city.population:,}")
     lines += [", ".join(details) + ".", ""]
@@ -144,7 +150,7 @@ def _crosswalk_view(
 
 def compare_report(ranking: Ranking, framework: Framework) -> str:
     """A ranking with peer groups as Markdown."""
-    lines = [f"# Ranking: {framework.title.en}", ""]
+    lines = [f"# Ranking: {md_text(framework.title.en)}", ""]
     lines += [
         "Each city's latest assessment counts. Peer groups are population bands "
         f"(limits {', '.join(f'{b:,}' for b in ranking.bands)}).",

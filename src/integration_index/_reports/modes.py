@@ -13,6 +13,7 @@ from integration_index._model.scorecard import ScoreCard
 from integration_index._reports.common import (
     ILLUSTRATIVE,
     SectionSource,
+    md_text,
     no_sections,
     number,
     plugin_sections,
@@ -32,7 +33,7 @@ def progress_report(
 ) -> str:
     """Progress between assessments as Markdown."""
     dates = [d.isoformat() for d in report.dates]
-    lines = [f"# Progress: {report.city_name}, {framework.title.en}", ""]
+    lines = [f"# Progress: {md_text(report.city_name)}, {md_text(framework.title.en)}", ""]
     if any(p.illustrative for p in profiles):
         lines += [ILLUSTRATIVE, ""]
     lines += _overall_change(report)
@@ -51,7 +52,7 @@ def progress_report(
         )
     lines += table(["id", "criterion", *dates, "change", "direction"], rows) + [""]
     lines += ["## What moved", ""]
-    titles = {n.criterion: n.title for n in report.nodes}
+    titles = {n.criterion: md_text(n.title) for n in report.nodes}
     lines.append("- Up: " + (", ".join(f"{i} {titles[i]}" for i in report.moved_up) or "nothing"))
     lines.append(
         "- Down: " + (", ".join(f"{i} {titles[i]}" for i in report.moved_down) or "nothing")
@@ -101,8 +102,8 @@ def _overall_change(report: ProgressReport) -> list[str]:
     lines += ["The factors counted differ between the two assessments:", ""]
     for verb, factors in (("left", report.left), ("entered", report.entered)):
         lines += [
-            f"- {f.criterion} {f.title} {verb} the count: {f.why} at {f.date.isoformat()} "
-            f"({f.reason.rstrip('.')})."
+            f"- {f.criterion} {md_text(f.title)} {verb} the count: {md_text(f.why)} at "
+            f"{f.date.isoformat()} ({md_text(f.reason.rstrip('.'))})."
             for f in factors
         ]
     return [*lines, ""]
@@ -120,7 +121,7 @@ def peer_review_report(
     agreement (ordinal alpha; interval alpha when the framework has measured indicators), the
     ratings changed from the self-assessment, then per criterion the evidence log, consensus and
     findings."""
-    lines = [f"# Peer review: {peer.city_name}, {framework.title.en}", ""]
+    lines = [f"# Peer review: {md_text(peer.city_name)}, {md_text(framework.title.en)}", ""]
     if profile.illustrative:
         lines += [ILLUSTRATIVE, ""]
     measured = frozenset(leaf.id for leaf in framework.leaves if leaf.goalposts is not None)
@@ -140,19 +141,20 @@ def _alpha(agreement: Agreement, metric: str, units: str) -> str:
 
 def _review_head(peer: PeerReview, measured: bool) -> list[str]:
     """Who reviewed, from which files, the warnings, the agreement and the changes."""
+    reviewers = ", ".join(md_text(reviewer) for reviewer in peer.reviewers)
     lines = [
-        f"Review of {peer.assessment_date.isoformat()} by {', '.join(peer.reviewers) or 'unnamed reviewers'}. "
+        f"Review of {peer.assessment_date.isoformat()} by {reviewers or 'unnamed reviewers'}. "
         f"Consensus score {number(peer.score)} / 100.",
         "",
     ]
     if len(peer.sources) > 1 or peer.self_assessment_source is not None:
         count = len(peer.sources)
-        files = f"Merged from {count} reviewer file{'s' if count > 1 else ''}: {', '.join(peer.sources)}"
+        files = f"Merged from {count} reviewer file{'s' if count > 1 else ''}: {', '.join(md_text(source) for source in peer.sources)}"
         if peer.self_assessment_source is not None and peer.self_assessment_date is not None:
-            files += f"; the city's self-assessment: {peer.self_assessment_source} ({peer.self_assessment_date.isoformat()})"
+            files += f"; the city's self-assessment: {md_text(peer.self_assessment_source)} ({peer.self_assessment_date.isoformat()})"
         lines += [files + ".", ""]
     if peer.warnings:
-        lines += ["Warnings:", "", *[f"- {warning}" for warning in peer.warnings], ""]
+        lines += ["Warnings:", "", *[f"- {md_text(warning)}" for warning in peer.warnings], ""]
     lines += [
         f"Inter-rater agreement: {_alpha(peer.agreement, 'ordinal', 'questions')}. Disagreements of more than one level: {len(peer.disagreements)}"
         + (f" ({', '.join(peer.disagreements)})." if peer.disagreements else "."),
@@ -163,7 +165,7 @@ def _review_head(peer: PeerReview, measured: bool) -> list[str]:
         lines += [f"Agreement on measured indicators: {interval}.", ""]
     if peer.self_assessment_date is not None:
         changes = [
-            f"{c.criterion} {c.self_assessed} -> {c.consensus} ({c.change:+.1f})"
+            f"{c.criterion} {md_text(c.self_assessed)} -> {md_text(c.consensus)} ({c.change:+.1f})"
             for c in peer.self_assessment_changes
         ]
         lines += [
@@ -189,7 +191,7 @@ def _factor_review(factor: FactorReview, measured: frozenset[str]) -> list[str]:
             else f"not computed ({fm.reason})."
         )
     lines += [
-        f"## {factor.criterion} {factor.title}",
+        f"## {factor.criterion} {md_text(factor.title)}",
         "",
         f"Consensus score {number(factor.score)}{in_place}. Agreement: "
         + (
@@ -214,14 +216,20 @@ def _factor_review(factor: FactorReview, measured: frozenset[str]) -> list[str]:
     lines += ["", "Evidence log:", ""]
     for question in factor.questions:
         for r in question.log:
-            ref = f" ({r.reference})" if r.reference else ""
+            ref = f" ({md_text(r.reference)})" if r.reference else ""
             date = f", {r.date.isoformat()}" if r.date else ""
             lines.append(
-                f"- {question.criterion} {r.assessor or 'unnamed'}: {r.rating}, {r.source}{ref}{date}"
+                f"- {question.criterion} {md_text(r.assessor or 'unnamed')}: {md_text(r.rating)}, "
+                f"{md_text(r.source)}{ref}{date}"
             )
     if factor.findings:
-        lines += ["", "Findings:", "", *[f"- {finding}" for finding in factor.findings]]
+        lines += ["", "Findings:", "", *[f"- {md_text(finding)}" for finding in factor.findings]]
     if factor.recommendations:
-        lines += ["", "Recommendations:", "", *[f"- {item}" for item in factor.recommendations]]
+        lines += [
+            "",
+            "Recommendations:",
+            "",
+            *[f"- {md_text(item)}" for item in factor.recommendations],
+        ]
     lines.append("")
     return lines

@@ -12,6 +12,7 @@ from integration_index._model.scorecard import ScoreCard
 from integration_index._reports.common import (
     ILLUSTRATIVE,
     SectionSource,
+    md_text,
     no_sections,
     number,
     plugin_sections,
@@ -164,7 +165,9 @@ def plan_report(
     for index, objective in enumerate(plan.objectives, start=1):
         lines += _objective(index, objective, framework, language, words)
     if plan.in_place:
-        shown = "; ".join(f"{i} {framework.node(i).title.get(language)}" for i in plan.in_place)
+        shown = "; ".join(
+            f"{i} {md_text(framework.node(i).title.get(language))}" for i in plan.in_place
+        )
         lines += [words["shown in place"].format(ids=shown), ""]
     lines += _excluded(plan, framework, language, words)
     lines += plugin_sections(
@@ -185,7 +188,9 @@ def _header(
     language: str,
     words: Mapping[str, str],
 ) -> list[str]:
-    title = words["title"].format(city=plan.city_name, framework=framework.title.get(language))
+    title = words["title"].format(
+        city=md_text(plan.city_name), framework=md_text(framework.title.get(language))
+    )
     lines = [f"# {title}", ""]
     if profile is not None and profile.illustrative:
         lines += [ILLUSTRATIVE, ""]
@@ -234,7 +239,7 @@ def _objective(
     language: str,
     words: Mapping[str, str],
 ) -> list[str]:
-    title = framework.node(objective.criterion).title.get(language)
+    title = md_text(framework.node(objective.criterion).title.get(language))
     status = words[objective.status].format(
         unrated=objective.unrated,
         questions=objective.questions,
@@ -288,9 +293,9 @@ def _examples(examples: tuple[Practice, ...], language: str, words: Mapping[str,
     for example in examples:
         text = " ".join(example.text.get(language).split())
         shown = [f for f in example.figures if _flat(f) in _flat(text)]
-        figures = f" ({'; '.join(shown)})" if shown else ""
-        where = example.city + (f", {example.country}" if example.country else "")
-        lines.append(f"- **{where}**: {text}{figures}")
+        figures = f" ({'; '.join(md_text(f) for f in shown)})" if shown else ""
+        where = md_text(example.city) + (f", {md_text(example.country)}" if example.country else "")
+        lines.append(f"- **{where}**: {md_text(text)}{figures}")
     return [*lines, ""]
 
 
@@ -306,9 +311,9 @@ def _excluded(
         return []
     lines = [f"## {words['excluded']}", "", words["excluded intro"], ""]
     for item in plan.excluded:
-        title = framework.node(item.criterion).title.get(language)
+        title = md_text(framework.node(item.criterion).title.get(language))
         origin = words[f"origin {item.origin}"]
-        reason = " ".join(item.reason.split())
+        reason = md_text(item.reason)
         line = words["excluded line"].format(
             id=item.criterion, title=title, origin=origin, reason=reason
         )
