@@ -185,3 +185,21 @@ def test_markdown_reports_keep_free_text_inert(command: str) -> None:
         if command == "plan":
             assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text or "1\\) item" in text
     assert "\\# heading" in first_lines["markdown-blocks.toml"]
+
+
+def test_the_eurocities_context_section_quotes_context_values_inert(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The plugin's "Contextual factors" section quotes the profile's context values: inert."""
+    from integration_index._cli.main import main
+
+    text = (ROOT / HOSTILE / "markdown-blocks.toml").read_text(encoding="utf-8")
+    payload = "<script>alert(1)</script> # not a heading [link](javascript:x) | cell |"
+    text = text.replace('national-legislation = "| a | b |"', f'national-legislation = "{payload}"')
+    profile = tmp_path / "context.toml"
+    profile.write_text(text, encoding="utf-8")
+    assert main(["report", str(profile)]) == 0
+    report = capsys.readouterr().out
+    section = report.split("### Contextual factors", 1)[1]
+    assert "<script" not in section and "[link](javascript" not in section
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; \\# not a heading \\[link\\]" in section

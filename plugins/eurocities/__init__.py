@@ -8,6 +8,8 @@ for each mode of use (self-assessment, peer review, development plan).
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable, Sequence
 from importlib.resources import files
 from pathlib import Path
@@ -121,7 +123,7 @@ def _score_sections(
     context_lines = []
     for contextual in framework.contextual_factors:
         value = recorded.get(contextual.id)
-        shown = "not recorded" if value is None else str(value)
+        shown = "not recorded" if value is None else _inline(str(value))
         context_lines.append(f"- **{contextual.title.get(language)}**: {shown}")
     sections.append(
         ReportSection(
@@ -133,6 +135,16 @@ def _score_sections(
         )
     )
     return sections
+
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]|#~])")
+
+
+def _inline(text: str) -> str:
+    """A profile's free text made inert on one Markdown line: no heading, list, link, table
+    cell or raw HTML can come out of it (the section body is Markdown)."""
+    flat = " ".join(text.split())
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", html.escape(flat, quote=False))
 
 
 @hookimpl

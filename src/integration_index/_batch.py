@@ -9,19 +9,17 @@ from __future__ import annotations
 import collections
 import glob
 import heapq
-import multiprocessing
 import os
-import pickle
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import attrs
 
 from integration_index._io.documents import load_profile_file
 from integration_index._io.toml import locate, with_lines
+from integration_index._model.aggregation_use import aggregation_problems
 from integration_index._model.checks import check_profile
-from integration_index._model.framework import Framework, aggregation_problems
+from integration_index._model.framework import Framework
 from integration_index._model.profile import CityProfile
 from integration_index._model.scorecard import ScoreCard
 from integration_index._scoring.context import ScoringContext
@@ -78,8 +76,13 @@ def score_checked(
     *,
     text: str | None = None,
     path: str | None = None,
+    profile_checked: bool = False,
+    aggregations_checked: bool = False,
 ) -> ScoreCard:
     """Check that *profile* fits *framework* (and every framework it names), then score it.
+
+    A batch that already checked the profile (against another of its frameworks) or the
+    framework's aggregation methods says so with *profile_checked* / *aggregations_checked*.
 
     Raises:
         ProfileError: every problem, with its key path and, given the profile's *text*, its line.
@@ -93,19 +96,25 @@ def score_checked(
             key_path="assessment.frameworks",
             line=locate(text, "assessment.frameworks") if text else None,
         )
-    unknown = aggregation_problems(framework, context.aggregations)
-    if unknown:
-        raise FrameworkError(f"framework {framework.id!r}: {unknown[0].message}", problems=unknown)
-    available = context.frameworks
-    if available.get(framework.id) is not framework:
-        available = {**available, framework.id: framework}
-    problems = check_profile(profile, available)
-    if problems:
-        problems = with_lines(problems, text)
-        raise ProfileError(problems[0].message, path=path, problems=problems)
+    if not aggregations_checked:
+        _check_aggregations(framework, context)
+    if not profile_checked:
+        available = context.frameworks
+        if available.get(framework.id) is not framework:
+            available = {**available, framework.id: framework}
+        problems = check_profile(profile, available)
+        if problems:
+            problems = with_lines(problems, text)
+            raise ProfileError(problems[0].message, path=path, problems=problems)
     return score_profile(
         profile, framework, context.aggregations, engine_version=context.engine_version
     )
+
+
+def _check_aggregations(framework: Framework, context: ScoringContext) -> None:
+    unknown = aggregation_problems(framework, context.aggregations)
+    if unknown:
+        raise FrameworkError(f"framework {framework.id!r}: {unknown[0].message}", problems=unknown)
 
 
 def check_file(path: str, context: ScoringContext) -> None:
@@ -215,6 +224,8 @@ class _Job:
     keep_profile: bool
     render: Renderer | None
     skip_unassessed: bool = False
+    # Checked once per batch, not per card: each framework's aggregation methods.
+    aggregation_errors: Mapping[str, FrameworkError] = attrs.field(factory=dict)
 
 
 def _score_one(item: Item, label: str, job: _Job) -> ScoreResult:
@@ -230,7 +241,7 @@ def _score_one(item: Item, label: str, job: _Job) -> ScoreResult:
         wanted = job.frameworks if job.frameworks is not None else profile.assessment.frameworks
         if job.skip_unassessed:
             wanted = tuple(f for f in wanted if f in profile.assessment.frameworks)
-        cards = []
+        cards: list[ScoreCard] = []
         for framework_id in wanted:
             framework = job.context.frameworks.get(framework_id)
             if framework is None:
@@ -241,7 +252,18 @@ def _score_one(item: Item, label: str, job: _Job) -> ScoreResult:
                     key_path="assessment.frameworks",
                     line=locate(text, "assessment.frameworks") if text else None,
                 )
-            cards.append(score_checked(profile, framework, job.context, text=text, path=path))
+            if framework_id in job.aggregation_errors:
+                raise job.aggregation_errors[framework_id]
+            card = score_checked(
+                profile,
+                framework,
+                job.context,
+                text=text,
+                path=path,
+                profile_checked=bool(cards),  # the first card checked the profile
+                aggregations_checked=True,
+            )
+            cards.append(card)
     except IntegrationIndexError as exc:
         if exc.path is None and path is not None:
             exc.path = path
@@ -297,6 +319,8 @@ def _score_chunk(chunk: Sequence[tuple[Item, str]]) -> list[ScoreResult]:
 
 def _check_picklable(job: _Job) -> None:
     """Say which part of a batch cannot be sent to spawned workers, before any is started."""
+    import pickle
+
     try:
         pickle.dumps(job)
     except Exception:
@@ -371,7 +395,14 @@ def score_inputs(
     default); the results are the same either way. With *skip_unassessed*, a profile is scored
     only against the requested frameworks it assesses, instead of failing on the others.
     """
+    errors: dict[str, FrameworkError] = {}
+    for framework in context.frameworks.values():
+        try:
+            _check_aggregations(framework, context)
+        except FrameworkError as exc:
+            errors[framework.id] = exc
     job = _Job(
+        aggregation_errors=errors,
         context=context.trimmed(),
         frameworks=tuple(frameworks) if frameworks is not None else None,
         keep_profile=keep_profiles,
@@ -383,6 +414,21 @@ def score_inputs(
         for item, label in labelled:
             yield _score_one(item, label, job)
         return
+    yield from _in_workers(labelled, job, jobs, max(1, chunk_size), start_method)
+
+
+def _in_workers(
+    labelled: Iterator[tuple[Item, str]],
+    job: _Job,
+    jobs: int,
+    chunk_size: int,
+    start_method: str | None,
+) -> Iterator[ScoreResult]:
+    """Score in *jobs* worker processes, a few chunks in flight per worker, in input order."""
+    # Imported here: a batch in one process, and the import of the package, do without them.
+    import multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor
+
     if start_method is None:
         start_method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     if start_method != "fork":
@@ -392,7 +438,7 @@ def score_inputs(
     with ProcessPoolExecutor(
         max_workers=jobs, mp_context=mp_context, initializer=_start_worker, initargs=(job,)
     ) as pool:
-        for chunk in _chunks(labelled, max(1, chunk_size)):
+        for chunk in _chunks(labelled, chunk_size):
             in_flight.append(pool.submit(_score_chunk, chunk))
             while len(in_flight) > 2 * jobs:
                 yield from in_flight.popleft().result()

@@ -23,8 +23,8 @@ from integration_index._api.core import resolve_registry
 from integration_index._io.convert import model_converter
 from integration_index._io.documents import dumps_profile, profile_from_text
 from integration_index._model import context as _context
-from integration_index._model import framework as _framework
 from integration_index._model import profile as _profile
+from integration_index._model.aggregation_use import aggregation_problems
 from integration_index._model.context import ContextualFactor
 from integration_index._model.criteria import EVIDENCE_RULES, Criterion, EvidenceRule
 from integration_index._model.framework import AGGREGATIONS, Framework, Settings
@@ -411,7 +411,7 @@ def check_framework(
     framework conforms.
     """
     aggregations = resolve_registry(registry).aggregations()
-    if unknown := _framework.aggregation_problems(framework, aggregations):
+    if unknown := aggregation_problems(framework, aggregations):
         return [problem.message for problem in unknown]
     rng = random.Random(seed)
     failures: list[str] = []

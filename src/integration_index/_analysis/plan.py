@@ -287,7 +287,7 @@ def _excluded(card: ScoreCard, framework: Framework) -> tuple[ExcludedCriterion,
             origins.setdefault(criterion, modifier.origin)
     excluded: list[ExcludedCriterion] = []
     for node_id, node in framework.nodes.items():
-        if node_id not in reasons or _has_listed_ancestor(framework, node_id, reasons):
+        if node_id not in reasons or any(a in reasons for a in framework.ancestors(node_id)):
             continue
         excluded.append(
             ExcludedCriterion(
@@ -298,13 +298,6 @@ def _excluded(card: ScoreCard, framework: Framework) -> tuple[ExcludedCriterion,
             )
         )
     return tuple(excluded)
-
-
-def _has_listed_ancestor(framework: Framework, node_id: str, listed: Mapping[str, object]) -> bool:
-    parent = framework.parents.get(node_id)
-    while parent is not None and parent not in listed:
-        parent = framework.parents.get(parent)
-    return parent is not None
 
 
 @attrs.frozen(kw_only=True)

@@ -9,7 +9,6 @@ framework loaded from a file with :func:`load_framework` works wherever a regist
 from __future__ import annotations
 
 import functools
-import importlib.metadata
 import os
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -84,6 +83,8 @@ def resolve_registry(registry: Registry | None) -> Registry:
 @functools.cache
 def version() -> str:
     """The installed integration-index version (read once from the package metadata)."""
+    import importlib.metadata  # here, not at import time: only a version() call needs it
+
     try:
         return importlib.metadata.version("integration-index")
     except importlib.metadata.PackageNotFoundError:  # pragma: no cover - running from a bare tree

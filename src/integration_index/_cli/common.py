@@ -8,7 +8,6 @@ from collections.abc import Sequence
 
 from integration_index._api import load_framework
 from integration_index._model.framework import Framework
-from integration_index._model.profile import CityProfile
 from integration_index._plugins.registry import Registry
 from integration_index.exceptions import IntegrationIndexError
 
@@ -17,7 +16,6 @@ __all__ = [
     "UsageError",
     "chosen_frameworks",
     "error",
-    "one_framework",
     "print_table",
     "warn_plugin_failures",
 ]
@@ -65,25 +63,6 @@ def chosen_frameworks(args: argparse.Namespace) -> list[Framework]:
         chosen.append(loaded)
     unique = {framework.id: framework for framework in chosen}
     return list(unique.values())
-
-
-def one_framework(args: argparse.Namespace, profile: CityProfile) -> Framework:
-    """The framework a single-profile command uses: the one given, or the profile's only one."""
-    chosen = chosen_frameworks(args)
-    if len(chosen) > 1:
-        raise UsageError("give one framework (--framework or --framework-file), not several")
-    if chosen:
-        return chosen[0]
-    named = profile.assessment.frameworks
-    if len(named) != 1:
-        raise UsageError(
-            f"the profile names {len(named)} frameworks ({', '.join(named)}); "
-            "choose one with --framework"
-        )
-    try:
-        return _registry(args).get_framework(named[0])
-    except IntegrationIndexError as exc:
-        raise UsageError(f"{exc}; or give its file with --framework-file") from None
 
 
 def warn_plugin_failures(registry: Registry) -> int:

@@ -40,7 +40,6 @@ __all__ = [
     "summary_values",
     "text_cells",
     "tidy_card_values",
-    "tidy_rows",
 ]
 
 FORMATS = ("table", "csv", "tidy-csv", "json", "jsonl", "markdown", "xlsx")
@@ -250,15 +249,6 @@ def _tidy_values(source: str, card: ScoreCard, node: NodeResult) -> list[Value]:
         node.evidence_count,
         node.spread,
         node.target,
-    ]
-
-
-def tidy_rows(result: ScoreResult) -> list[list[str]]:
-    """One row per node per card of a result (TIDY_COLUMNS), the whole first."""
-    return [
-        text_cells(row, TIDY_COLUMNS)
-        for card in result.cards
-        for row in tidy_card_values(result.source, card)
     ]
 
 

@@ -102,7 +102,7 @@ def _batch_commands(command: Command) -> None:
     _framework_file(p, "score against the framework in this TOML file (repeatable)", repeat=True)
     p.add_argument(
         "--format",
-        choices=("table", "csv", "tidy-csv", "json", "jsonl", "markdown", "xlsx"),
+        choices=outputs.FORMATS,
         default="table",
         help="table (default), csv (one row per city and framework), tidy-csv (one row per node), "
         "json, jsonl (full cards), markdown, xlsx (a workbook, with --output: a Summary sheet, "

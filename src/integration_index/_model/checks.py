@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 from integration_index._model.criteria import Criterion
 from integration_index._model.framework import Framework
@@ -22,15 +22,14 @@ def _choices(ids: list[str], limit: int = 8) -> str:
 def check_profile(
     profile: CityProfile,
     frameworks: Mapping[str, Framework],
-    lookup: Callable[[str], Framework | None] | None = None,
 ) -> list[Problem]:
     """Every way *profile* does not fit the frameworks it names (an empty list when it fits).
 
-    *frameworks* holds the frameworks available by id; *lookup* may fetch more on demand.
+    *frameworks* holds the frameworks available by id;
     """
     problems: list[Problem] = []
     named = profile.assessment.frameworks
-    resolved = _resolve_named(named, frameworks, lookup, problems)
+    resolved = _resolve_named(named, frameworks, problems)
     _check_evidence(profile.evidence, named, resolved, problems)
     _check_context(profile.context, named, resolved, problems)
     _check_exclusions(profile.exclusions, named, resolved, problems)
@@ -49,10 +48,9 @@ def _not_named(framework_id: str, named: tuple[str, ...], key_path: str) -> Prob
 def _resolve_named(
     named: tuple[str, ...],
     frameworks: Mapping[str, Framework],
-    lookup: Callable[[str], Framework | None] | None,
     problems: list[Problem],
 ) -> dict[str, Framework]:
-    """The frameworks *named* by id, found in *frameworks* or through *lookup*.
+    """The frameworks *named* by id, found in *frameworks*.
 
     Appends a problem for each framework listed twice or not found.
     """
@@ -65,7 +63,7 @@ def _resolve_named(
                 )
             )
             continue
-        framework = frameworks.get(framework_id) or (lookup(framework_id) if lookup else None)
+        framework = frameworks.get(framework_id)
         if framework is None:
             known = sorted(frameworks)
             problems.append(

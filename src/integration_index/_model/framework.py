@@ -10,7 +10,7 @@ import functools
 import math
 import re
 import types
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 import attrs
 
@@ -60,7 +60,6 @@ __all__ = [
     "Settings",
     "Source",
     "TextBlock",
-    "aggregation_problems",
     "framework_problems",
 ]
 
@@ -284,25 +283,6 @@ def framework_problems(framework: Framework) -> list[Problem]:
                 )
             )
     return problems
-
-
-def aggregation_problems(framework: Framework, known: Collection[str]) -> list[Problem]:
-    """The aggregations a framework names that are not among *known* (the registered names).
-
-    Kept apart from :func:`framework_problems`: which names exist depends on the plugins loaded.
-    """
-    listed = ", ".join(sorted(known))
-    named = [("settings.aggregation", framework.settings.aggregation)]
-    named += [
-        (f"{path}.aggregation", node.aggregation)
-        for path, node in _walk_with_paths(framework.criteria)
-        if node.aggregation is not None
-    ]
-    return [
-        Problem(f"unknown aggregation {name!r}; registered: {listed}", path)
-        for path, name in named
-        if name not in known
-    ]
 
 
 def _duplicates(

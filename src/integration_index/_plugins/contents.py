@@ -20,6 +20,7 @@ from integration_index._io.documents import (
     load_framework_file,
     load_scale_file,
 )
+from integration_index._model.aggregation_use import aggregation_names
 from integration_index._model.crosswalk import Crosswalk
 from integration_index._model.framework import Framework, Scale
 from integration_index._model.frozen import FrozenDict
@@ -121,7 +122,7 @@ class _Builder:
         self.scale_plugins.setdefault(scale.id, plugin)
 
     def add_framework(self, plugin: str, framework: Framework) -> None:
-        unknown = sorted(framework_aggregations(framework) - set(self.aggregations))
+        unknown = sorted(aggregation_names(framework) - set(self.aggregations))
         if unknown:
             raise PluginError(
                 f"framework {framework.id!r}: unknown aggregation(s) "
@@ -219,13 +220,6 @@ def _callback(
         return register
 
     return for_plugin
-
-
-def framework_aggregations(framework: Framework) -> set[str]:
-    """The aggregation names a framework uses."""
-    return {framework.settings.aggregation} | {
-        node.aggregation for node in framework.nodes.values() if node.aggregation
-    }
 
 
 def crosswalk_problems(

@@ -13,7 +13,6 @@ lets a failure be attributed to the plugin that caused it while the others carry
 
 from __future__ import annotations
 
-import importlib.metadata
 import os
 import threading
 from collections.abc import Iterable, Mapping, Sequence
@@ -132,7 +131,7 @@ class Registry:
             raise TypeError(f"a plugin name must be a string, got {type(name).__name__}")
         label = name or _default_name(plugin)
         with self._lock:
-            contents = self._current()
+            self._start()
             if self._pm.is_blocked(label):
                 raise PluginError("is blocked", plugin=label)
             if self._pm.has_plugin(label) or self._pm.is_registered(plugin):
@@ -146,8 +145,7 @@ class Registry:
             rebuilt = build_contents(self._pm, self._load_errors.values())
             failures = [error for error in rebuilt.errors if _caused_by(error, label)]
             if failures:
-                self._forget(plugin)
-                self._contents = contents
+                self._forget(plugin)  # what the registry holds is untouched until success
                 raise PluginError(
                     "; ".join(_from_newcomer(error, label) for error in failures), plugin=label
                 )
@@ -335,6 +333,8 @@ class Registry:
                 self._load_entry_points()
 
     def _load_entry_points(self) -> None:
+        import importlib.metadata  # here, not at import time: only loading plugins needs it
+
         found = importlib.metadata.entry_points(group=hookspecs.PROJECT_NAME)
         for entry_point in sorted(found, key=lambda ep: ep.name):
             name = entry_point.name

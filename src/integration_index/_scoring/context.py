@@ -6,18 +6,13 @@ from collections.abc import Mapping
 
 import attrs
 
+from integration_index._model.aggregation_use import aggregation_names
 from integration_index._model.framework import Framework
 from integration_index._model.frozen import FrozenDict
 from integration_index._scoring.aggregations import Aggregation, builtin_aggregations
 from integration_index.exceptions import UnknownFrameworkError
 
 __all__ = ["ScoringContext"]
-
-
-def _aggregations_of(framework: Framework) -> set[str]:
-    return {framework.settings.aggregation} | {
-        node.aggregation for node in framework.nodes.values() if node.aggregation
-    }
 
 
 def _builtin() -> FrozenDict[str, Aggregation]:
@@ -68,15 +63,7 @@ class ScoringContext:
         """This context with only the aggregation methods its frameworks use (what a batch sends
         to its workers: an unused plugin method, perhaps not picklable, stays behind)."""
         used = {
-            name for framework in self.frameworks.values() for name in _aggregations_of(framework)
+            name for framework in self.frameworks.values() for name in aggregation_names(framework)
         }
         aggregations = {n: a for n, a in self.aggregations.items() if n in used}
         return attrs.evolve(self, aggregations=aggregations)
-
-    def with_frameworks(self, *frameworks: Framework) -> ScoringContext:
-        """This context with *frameworks* added (replacing any with the same id)."""
-        if not frameworks:
-            return self
-        merged = dict(self.frameworks)
-        merged.update((framework.id, framework) for framework in frameworks)
-        return attrs.evolve(self, frameworks=merged)
