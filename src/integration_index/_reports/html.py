@@ -187,7 +187,13 @@ def _score_figure(doc: Doc, card: ScoreCard, framework: Framework) -> None:
         )
     table = _score_table(doc, card, framework)
     doc.figure(
-        "score", tr.t("reports.html.chart_score"), [svg], table=table, legend=legend, note=desc
+        "score",
+        tr.t("reports.html.chart_score"),
+        [svg],
+        table=table,
+        legend=legend,
+        note=desc,
+        key=framework.id,
     )
 
 
