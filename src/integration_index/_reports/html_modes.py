@@ -64,11 +64,7 @@ def _objectives_figure(doc: Doc, plan: DevelopmentPlan, framework: Framework) ->
     targets = {o.target for o in plan.objectives}
     threshold = targets.pop() if len(targets) == 1 else None
     threshold_text = tr.number(threshold, 0) if threshold is not None else ""
-    desc = (
-        tr.t("reports.html.chart_score_alt", count=len(bars), threshold=threshold_text)
-        if threshold is not None
-        else tr.t("reports.html.chart_score_alt_no_threshold", count=len(bars))
-    )
+    desc = tr.t("reports.html.chart_objectives_alt", count=len(bars))
     svg = charts.score_bars(
         bars,
         threshold=threshold,
@@ -83,6 +79,7 @@ def _objectives_figure(doc: Doc, plan: DevelopmentPlan, framework: Framework) ->
         ("range", tr.t("reports.html.legend_bounds")),
     ]
     legend.append(("threshold", tr.t("reports.html.legend_target")))
+    legend.append(("none", tr.t("reports.html.legend_target_column")))
     doc.figure("objectives", tr.t("reports.html.chart_objectives"), [svg], legend=legend, note=desc)
 
 
