@@ -264,7 +264,7 @@ def test_render_refuses_what_it_cannot_write(examples: dict[str, Case]) -> None:
 def test_the_command_line_writes_html_reports(cli: Cli, tmp_path: Path) -> None:
     """The done criteria: report and plan (French) as HTML pages, and the other kinds too."""
     euro = EXAMPLES / "eurocities"
-    runs = {
+    runs: dict[str, list[str | Path]] = {
         "harbourton.html": [
             "report",
             EXAMPLES / "all-three" / "harbourton-2024.toml",
