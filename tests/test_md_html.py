@@ -15,8 +15,9 @@ def test_the_markdown_plugins_write_becomes_html() -> None:
     assert markdown_to_html(text) == (
         "<p>A key factor counts as <strong>in place</strong> at <em>75</em>: <code>3</code> of 13.</p>"
         '<div class="table-wrap"><table class="sortable"><thead><tr>'
-        '<th scope="col">key factor</th><th scope="col">score</th></tr></thead><tbody>'
-        "<tr><td>01 Public commitment</td><td>87.5</td></tr><tr><td>a | b</td><td>1</td></tr>"
+        '<th scope="col">key factor</th><th scope="col" class="num">score</th></tr></thead>'
+        '<tbody><tr><td>01 Public commitment</td><td class="num">87.5</td></tr>'
+        '<tr><td>a | b</td><td class="num">1</td></tr>'
         "</tbody></table></div>"
         "<ul><li>one</li><li>two</li></ul><ol><li>first</li><li>second</li></ol>"
         "<blockquote><p>quoted text</p></blockquote><h6>Heading</h6>"
