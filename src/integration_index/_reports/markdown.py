@@ -21,6 +21,7 @@ from integration_index._reports.common import (
     md_text,
     no_sections,
     plugin_sections,
+    reason_text,
     short,
     table,
     value_word,
@@ -80,7 +81,10 @@ def card_markdown(
         lines += [f"- {md_text(entry.title)}: {md_text(str(entry.value))}" for entry in recorded]
     if card.warnings:
         lines += [""]
-        lines += ["> " + tr.t("reports.common.note", text=md_text(w)) for w in card.warnings]
+        lines += [
+            "> " + tr.t("reports.common.note", text=md_text(reason_text(tr, w)))
+            for w in card.warnings
+        ]
     return lines
 
 
