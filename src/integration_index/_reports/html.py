@@ -36,6 +36,7 @@ from integration_index._reports.html_modes import (
 from integration_index._reports.markdown import (
     COMPARE_COLUMNS,
     compare_rows,
+    context_items,
     crosswalk_rows,
     profile_details,
 )
@@ -289,9 +290,8 @@ def _card_blocks(doc: Doc, card: ScoreCard, framework: Framework) -> None:
     ]
     doc.items(modifiers, title=tr.t("reports.score.modifiers"))
     recorded = [
-        Markup("{}: {}").format(doc.u(e.title), doc.u(str(e.value)))
-        for e in card.context
-        if e.value is not None
+        doc.m("reports.score.context_line", title=doc.u(title), value=doc.u(value))
+        for title, value in context_items(card, framework, tr)
     ]
     doc.items(recorded, title=tr.t("reports.score.context"))
     for warning in card.warnings:
