@@ -154,8 +154,8 @@ def node_pass(
 ) -> NodeArrays:
     """Every node's estimate (and with *full*, bounds, coverage and normalised weight).
 
-    *leaf_values* ``[leaf, *batch]`` (NaN: unassessed); *applicable* ``[node, *batch]`` marks the
-    nodes a modifier leaves in (default all); *weights* ``[node, ...]`` and *factors*
+    *leaf_values* ``[leaf, *batch]`` (NaN: unassessed); *applicable* ``[node, *batch]`` (or a
+    shape broadcasting to it) marks the nodes a modifier leaves in (default all); *weights* ``[node, ...]`` and *factors*
     ``[node, ...]`` (modifiers' weight factors) broadcast against the batch; *geometric*
     (broadcasting against the batch) picks the geometric mean instead of the arithmetic one at
     the *switched* nodes.
@@ -169,8 +169,8 @@ def node_pass(
         out.upper[leaves] = np.where(known_leaf, leaf_values, 1.0)
         out.coverage[leaves] = known_leaf
         out.share[0] = 1.0
-    if applicable is not None:
-        out.applicable[...] = applicable
+    if applicable is not None:  # may broadcast over the runs: [node, 1, city]
+        out.applicable = np.array(applicable, dtype=np.bool_)
     base = compiled.weights.reshape((-1,) + (1,) * len(batch)) if weights is None else weights
     for i in compiled.internal:
         _node(compiled, out, i, base, factors, geometric if i in switched else None)
@@ -231,7 +231,9 @@ def _scalar_node(
 ) -> None:
     """A plugin's method: the scalar engine's aggregate, once per batch element."""
     aggregation, node = compiled.aggregations[i], compiled.plan.nodes[i]
-    shape = here.shape
+    shape = out.estimate.shape[1:]
+    here = np.broadcast_to(here, shape)
+    applicable = np.broadcast_to(applicable, (len(kids), *shape))
     flat_here = here.reshape(-1)
     width = len(kids)
     w = np.broadcast_to(w, (width, *shape)).reshape(width, -1)

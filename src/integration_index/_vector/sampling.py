@@ -32,7 +32,7 @@ class Model:
 
     compiled: CompiledFramework
     nominal: Floats  # [leaf, city] adjusted leaf values (NaN: unassessed)
-    alternatives: Floats | None  # [rule, leaf, city] leaf values under each evidence rule
+    alternatives: Floats | None  # [leaf, rule, city] leaf values under each evidence rule
     applicable: Bools  # [node, city]
     factors: Floats | None  # [node, city]
     sources: UncertaintySources
@@ -105,9 +105,9 @@ def runs_of(a: Realisation, b: Realisation) -> Realisation:
 def evaluate(model: Model, runs: Realisation, count: int) -> Floats:
     """The overall adjusted estimate ``[run, city]`` of *count* runs (NaN: nothing assessed)."""
     compiled = model.compiled
-    if runs.rule is not None:
+    if runs.rule is not None:  # alternatives [leaf, rule, city]: pick each run's rule
         assert model.alternatives is not None
-        values = np.transpose(model.alternatives[runs.rule], (1, 0, 2))
+        values = model.alternatives[:, runs.rule, :]
     else:
         shape = (len(compiled.leaf_ids), count, model.cities)
         values = np.broadcast_to(model.nominal[:, None, :], shape)
@@ -118,7 +118,7 @@ def evaluate(model: Model, runs: Realisation, count: int) -> Floats:
     geometric = runs.geometric[:, None] if runs.geometric is not None else None
     arrays = node_pass(
         compiled,
-        np.ascontiguousarray(values),
+        values,
         batch=(count, model.cities),
         applicable=model.applicable[:, None, :],
         weights=weights,

@@ -79,7 +79,9 @@ def _model(
                 "the evidence-rule source needs the profiles (score cards keep no evidence "
                 "items): give profiles, or switch it off (evidence=None)"
             )
-        alternatives = evidence_values(compiled, profiles, sources.evidence.rules)
+        alternatives = np.ascontiguousarray(
+            np.transpose(evidence_values(compiled, profiles, sources.evidence.rules), (1, 0, 2))
+        )
     switched: frozenset[int] = frozenset()
     if sources.aggregation is not None:
         levels = set(sources.aggregation.levels)
@@ -234,8 +236,8 @@ def _cities(
     for i, card in enumerate(cards):
         n = int(tally.scored[i])
         nominal = None if np.isnan(tally.nominal_score[i]) else float(tally.nominal_score[i] * 100)
-        mean = tally.score_sum[i] / n if n else None
-        variance = max(0.0, tally.score_square[i] / n - (mean or 0.0) ** 2) if n else None
+        mean = float(tally.score_sum[i] / n) if n else None
+        variance = max(0.0, float(tally.score_square[i] / n) - (mean or 0.0) ** 2) if n else None
         cities.append(
             CityUncertainty(
                 city_id=card.city_id,
