@@ -99,8 +99,10 @@ class NodeArrays:
 
     def __init__(self, size: int, batch: tuple[int, ...], full: bool) -> None:
         shape = (size, *batch)
-        self.estimate: Floats = np.full(shape, np.nan)
-        self.applicable: Bools = np.ones(shape, dtype=np.bool_)
+        # Every row is written (leaves first, then each internal node): no need to fill.
+        self.estimate: Floats = np.full(shape, np.nan) if full else np.empty(shape)
+        # Every node applicable everywhere: one value per node, broadcast over the batch.
+        self.applicable: Bools = np.ones((size,) + (1,) * len(batch), dtype=np.bool_)
         self.full = full
         if full:
             self.lower: Floats = np.zeros(shape)
@@ -117,27 +119,26 @@ def combine(
     *known* marks the children whose value counts (applicable and assessed); *weights* are 0 for
     the children left out; *applicable* marks the children that count at all (gate's n).
     """
-    any_known = known.any(axis=0)
     if method == "minimum":
         lowest = np.where(known, values, np.inf).min(axis=0)
-        return np.where(any_known, lowest, np.nan)
+        return np.where(known.any(axis=0), lowest, np.nan)
     if method == "gate":
         met = known & (values >= threshold - _GATE_TOLERANCE)
         run = np.logical_and.accumulate(met | ~applicable, axis=0) & applicable
         count = applicable.sum(axis=0)
         reached = run.sum(axis=0) / np.maximum(count, 1)
-        return np.where(any_known, reached, np.nan)
+        return np.where(known.any(axis=0), reached, np.nan)
     w = np.where(known, weights, 0.0)
-    total = w.sum(axis=0)
-    safe_total = np.where(total > 0.0, total, 1.0)
-    if method == "weighted_mean":
-        mean = (w * np.where(known, values, 0.0)).sum(axis=0) / safe_total
-        return np.where(any_known, mean, np.nan)
-    positive = known & (values > 0.0)
-    logs = np.log(np.where(positive, values, 1.0))
-    result = np.minimum(1.0, np.exp((w * logs).sum(axis=0) / safe_total))
+    total = w.sum(axis=0)  # 0 exactly where no child is known: then 0/0 gives NaN
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if method == "weighted_mean":
+            filled = np.where(known, values, 0.0)
+            return np.asarray(np.einsum("k...,k...->...", w, filled) / total)
+        positive = known & (values > 0.0)
+        logs = np.log(np.where(positive, values, 1.0))
+        result = np.minimum(1.0, np.exp(np.einsum("k...,k...->...", w, logs) / total))
     zero = (known & ~positive).any(axis=0)
-    return np.where(any_known, np.where(zero, 0.0, result), np.nan)
+    return np.where(zero, 0.0, result)
 
 
 def node_pass(

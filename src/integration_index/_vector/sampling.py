@@ -120,7 +120,7 @@ def evaluate(model: Model, runs: Realisation, count: int) -> Floats:
         compiled,
         values,
         batch=(count, model.cities),
-        applicable=model.applicable[:, None, :],
+        applicable=None if model.applicable.all() else model.applicable[:, None, :],
         weights=weights,
         factors=factors,
         geometric=geometric,

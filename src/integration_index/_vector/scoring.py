@@ -80,8 +80,8 @@ def leaf_table(compiled: CompiledFramework, cards: Sequence[ScoreCard]) -> LeafT
 
 
 def _pass_arrays(compiled: CompiledFramework, arrays: NodeArrays) -> PassArrays:
-    applicable = arrays.applicable
     estimate = arrays.estimate
+    applicable = np.broadcast_to(arrays.applicable, estimate.shape)
     threshold = compiled.min_coverage - COVERAGE_EPSILON
     shown = (
         applicable & ~np.isnan(estimate) & (arrays.coverage > 0.0) & ~(arrays.coverage < threshold)
