@@ -21,7 +21,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"exceptions", "_model"}),
     frozenset({"_scoring"}),
     frozenset({"_io"}),
-    frozenset({"_analysis"}),
+    frozenset({"_analysis", "_vector"}),
     frozenset({"hookspecs", "_plugins"}),
     frozenset({"_batch", "_reports", "_spreadsheet"}),
     frozenset({"_api", "model", "analysis", "testing", "__init__"}),

@@ -26,23 +26,49 @@ from integration_index._analysis.plan import (
 )
 from integration_index._analysis.progress import NodeProgress, ProgressReport, UncountedFactor
 from integration_index._analysis.review_files import MergedReview
+from integration_index._vector import AnalysisUnavailable
+from integration_index._vector.results import (
+    SOURCES,
+    AggregationSwitch,
+    CityUncertainty,
+    ConvergencePoint,
+    EvidenceSwitch,
+    PassArrays,
+    RankUncertainty,
+    ScoreArrays,
+    SourceSensitivity,
+    UncertaintySources,
+    WeightNoise,
+)
 
 __all__ = [
+    "AggregationSwitch",
     "Agreement",
+    "AnalysisUnavailable",
+    "CityUncertainty",
+    "ConvergencePoint",
     "DevelopmentPlan",
+    "EvidenceSwitch",
     "ExcludedCriterion",
     "FactorReview",
     "LoggedRating",
     "MergedReview",
     "NodeProgress",
     "Objective",
+    "PassArrays",
     "PeerReview",
     "PlanAction",
     "ProgressReport",
     "QuestionReview",
+    "RankUncertainty",
     "Ranking",
     "RankingRow",
+    "SOURCES",
+    "ScoreArrays",
     "SelfAssessmentChange",
+    "SourceSensitivity",
+    "UncertaintySources",
     "UncountedFactor",
+    "WeightNoise",
     "krippendorff_alpha",
 ]

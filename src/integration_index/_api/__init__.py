@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from integration_index._api.analysis import rank_uncertainty, score_arrays, to_frame
 from integration_index._api.core import (
     check_profile,
     default_registry,
@@ -61,16 +62,19 @@ __all__ = [
     "profile_markdown",
     "progress_markdown",
     "rank_cities",
+    "rank_uncertainty",
     "ranking_markdown",
     "read_workbook",
     "register_plugin",
     "related",
     "score",
+    "score_arrays",
     "score_many",
     "scorecard_from_dict",
     "scorecard_from_json",
     "scorecard_to_dict",
     "scorecard_to_json",
+    "to_frame",
     "track_progress",
     "unregister_plugin",
     "version",

@@ -58,6 +58,12 @@ _EXAMPLES = {
         integration-index compare profiles/ --framework eurocities --bands 100000,500000
         integration-index compare profiles/ --framework eurocities --format xlsx -o ranking.xlsx
     """,
+    "uncertainty": """
+        integration-index uncertainty examples/profiles --framework eurocities --seed 1
+        integration-index uncertainty profiles/ --framework eurocities --draws 10000 --top-k 5
+        integration-index uncertainty profiles/ --framework eurocities --sources weights,aggregation \\
+            --weights dirichlet:20 --format json -o uncertainty.json
+    """,
     "related": """
         integration-index related eurocities 04
     """,

@@ -42,7 +42,7 @@ __all__ = [
     "tidy_card_values",
 ]
 
-FORMATS = ("table", "csv", "tidy-csv", "json", "jsonl", "markdown", "xlsx")
+FORMATS = ("table", "csv", "tidy-csv", "json", "jsonl", "markdown", "xlsx", "parquet")
 
 SUMMARY_COLUMNS = (
     "source",

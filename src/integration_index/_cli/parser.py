@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Callable
 
 from integration_index._api import DEFAULT_POPULATION_BANDS, version
-from integration_index._cli import commands, outputs, reports, scoring, workbooks
+from integration_index._cli import commands, outputs, reports, scoring, uncertainty, workbooks
 from integration_index._cli.common import UsageError
 from integration_index._cli.help_examples import examples_for
 
@@ -39,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     _inspection_commands(command)
     _batch_commands(command)
     _report_commands(command)
+    uncertainty.add_command(command)
     return parser
 
 
@@ -106,7 +107,8 @@ def _batch_commands(command: Command) -> None:
         default="table",
         help="table (default), csv (one row per city and framework), tidy-csv (one row per node), "
         "json, jsonl (full cards), markdown, xlsx (a workbook, with --output: a Summary sheet, "
-        "then per framework a sheet of cities and a sheet of nodes)",
+        "then per framework a sheet of cities and a sheet of nodes), parquet (with --output: "
+        "the tidy-csv rows, typed; needs pyarrow)",
     )
     _csv_dialect(p)
     _csv_formulas(p)

@@ -20,6 +20,7 @@ from integration_index._cli.common import (
     warn_plugin_failures,
 )
 from integration_index._cli.files import atomic_binary_output, atomic_output, in_place, is_stdout
+from integration_index._cli.parquet import ParquetScores, check_parquet_output
 from integration_index._cli.progress import Progress, wanted
 from integration_index._cli.workbooks import ScoreWorkbook, check_workbook_output
 
@@ -74,19 +75,22 @@ def score(args: argparse.Namespace) -> int:
         progress = Progress(len(paths))
     tally = _Tally()
     workbook = args.format == "xlsx"
+    binary = workbook or args.format == "parquet"
     try:
-        with _output(args.output, binary=workbook) as stream:
+        with _output(args.output, binary=binary) as stream:
             results = score_many(
                 paths,
                 frameworks,
                 jobs=args.jobs,
                 keep_profiles=workbook,
-                render=None if workbook else _renderer(args),
+                render=None if binary else _renderer(args),
                 registry=args.registry,
             )
             writer = (
                 ScoreWorkbook(stream)
                 if workbook
+                else ParquetScores(stream)
+                if binary
                 else _Writer(stream, args.format, args.csv_dialect)
             )
             _stream(results, writer, tally, progress, args.fail_fast)
@@ -112,6 +116,7 @@ def _check_format_options(args: argparse.Namespace) -> None:
     if args.csv_dialect is not None and args.format not in ("csv", "tidy-csv"):
         raise UsageError("--csv-dialect applies to --format csv and tidy-csv")
     check_workbook_output(args)
+    check_parquet_output(args)
 
 
 def _renderer(args: argparse.Namespace) -> Renderer:
@@ -134,7 +139,7 @@ def _output(path: str | None, *, binary: bool) -> Iterator[Any]:
 
 def _stream(
     results: Any,
-    writer: _Writer | ScoreWorkbook,
+    writer: _Writer | ScoreWorkbook | ParquetScores,
     tally: _Tally,
     progress: Progress | None,
     fail_fast: bool,
