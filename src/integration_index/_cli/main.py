@@ -23,7 +23,17 @@ from integration_index._plugins.registry import Registry
 __all__ = ["build_parser", "main"]
 
 #: The arguments that name a run's inputs: an output may not replace one of them.
-_INPUT_ARGUMENTS = ("paths", "profile", "profiles", "workbook", "framework_file")
+_INPUT_ARGUMENTS = (
+    "paths",
+    "profile",
+    "profiles",
+    "workbook",
+    "framework_file",
+    "scenario",
+    "cohort",
+    "cohort_stats",
+    "weights",
+)
 
 
 class _Terminated(KeyboardInterrupt):

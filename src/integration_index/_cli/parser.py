@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Callable
 
 from integration_index._api import DEFAULT_POPULATION_BANDS, version
-from integration_index._cli import commands, outputs, reports, scoring, workbooks
+from integration_index._cli import analysis, commands, outputs, reports, scoring, workbooks
 from integration_index._cli.common import UsageError
 from integration_index._cli.help_examples import examples_for
 
@@ -39,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     _inspection_commands(command)
     _batch_commands(command)
     _report_commands(command)
+    analysis.register(command)
     return parser
 
 
@@ -125,6 +126,7 @@ def _batch_commands(command: Command) -> None:
     p.add_argument(
         "--no-progress", dest="progress", action="store_false", help="never show the progress line"
     )
+    analysis.add_run_options(p)
     p.set_defaults(run=_CsvFormulas(scoring.score, ("csv", "tidy-csv")))
 
     p = command("compare", "Rank cities, overall and within peer groups of similar population.")
@@ -145,6 +147,8 @@ def _batch_commands(command: Command) -> None:
     _csv_dialect(p)
     _csv_formulas(p)
     _output(p)
+    analysis.add_run_options(p)
+    analysis.add_peer_options(p)
     p.set_defaults(run=_CsvFormulas(reports.compare, ("csv",)))
 
 
