@@ -108,8 +108,8 @@ def resolve_cohort(cohort: CohortInput, frameworks: Sequence[Framework]) -> dict
     needing = [f for f in frameworks if needs_cohort(f)]
     if cohort is None or not needing:
         return {}
-    if isinstance(cohort, CohortStats):
-        return {cohort.framework_id: cohort}
+    if isinstance(cohort, CohortStats):  # for the one framework (its id is checked), or its own
+        return {needing[0].id if len(needing) == 1 else cohort.framework_id: cohort}
     if isinstance(cohort, Mapping):
         return dict(cohort)
     if isinstance(cohort, str | os.PathLike | CityProfile):

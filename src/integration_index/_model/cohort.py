@@ -186,8 +186,10 @@ class IndicatorStats:
             ordered = [min(max(x, q_low), q_high) for x in ordered]
             low, high = q_low, q_high
         n = len(ordered)
-        mean = math.fsum(ordered) / n
-        sd = math.sqrt(math.fsum((x - mean) ** 2 for x in ordered) / (n - 1)) if n > 1 else 0.0
+        # Within [min, max] whatever the rounding; no spread at all is an sd of exactly 0.
+        mean = min(max(math.fsum(ordered) / n, ordered[0]), ordered[-1])
+        spread = n > 1 and ordered[0] != ordered[-1]
+        sd = math.sqrt(math.fsum((x - mean) ** 2 for x in ordered) / (n - 1)) if spread else 0.0
         lower_better = rule is not None and rule.direction == "lower"
         keep = rule is not None and rule.method == "rank"
         return cls(
