@@ -9,8 +9,10 @@ or from another input the contract says must score the same.
 from __future__ import annotations
 
 import datetime
+import importlib
 import json
 import math
+import os
 import statistics
 from collections.abc import Sequence
 from pathlib import Path
@@ -451,3 +453,17 @@ def test_stats_for_another_framework_are_refused() -> None:
     stats = CohortStats(framework_id="other", indicators={})
     with pytest.raises(AnalysisInputError, match="for framework 'other'"):
         ii.score(city(0, 1.0), framework, cohort=stats)
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_cohort_profile_survives_the_workbook_round_trip(language: str, tmp_path: Path) -> None:
+    if os.environ.get("CI"):  # CI installs the xlsx extra: a missing one fails there
+        importlib.import_module("openpyxl")
+    else:
+        pytest.importorskip("openpyxl", reason="the xlsx extra (openpyxl) is not installed")
+    framework = ii.load_framework(EXAMPLE / "framework.toml")
+    for path in sorted((EXAMPLE / "profiles").glob("*.toml"))[:5]:
+        profile = ii.load_profile(path)
+        target = tmp_path / "profile.xlsx"
+        ii.write_workbook(profile, target, frameworks=[framework], language=language)
+        assert ii.read_workbook(target, frameworks=[framework]) == profile

@@ -331,3 +331,23 @@ def test_the_readme_job_still_works(capsys: pytest.CaptureFixture[str]) -> None:
     root = Path(__file__).resolve().parent.parent
     assert main(["score", str(root / "examples" / "profiles")]) == 0
     assert "Rivermouth" in capsys.readouterr().out
+
+
+def test_the_report_says_which_rule_statistics_imputation_and_weights(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    one = str(EXAMPLE / "profiles" / "barholby.toml")
+    weights = str(EXAMPLE / "weights.toml")
+    args = ["report", one, "--framework-file", FRAMEWORK, "--cohort", PROFILES]
+    assert main([*args, "--weights", weights]) == 0
+    out = capsys.readouterr().out
+    assert "Normalised against a cohort (profiles):" in out
+    assert "| waiting-days | zscore | n/a | days | 30 | 10-55 |" in out
+    assert "Missing values imputed: waiting-days (mean)." in out
+    assert f"Weights overridden ({weights}): access 2 to 1" in out
+    assert main(args) == 0
+    assert (
+        "Switched off (weight 0, shown but not counted): pilot-survey." in capsys.readouterr().out
+    )
+    assert main(["report", one, "--framework-file", FRAMEWORK]) == 2
+    assert "--cohort PATH" in capsys.readouterr().err

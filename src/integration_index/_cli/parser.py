@@ -159,6 +159,7 @@ def _report_commands(command: Command) -> None:
     _framework_file(p, "a framework defined in this TOML file (repeatable)", repeat=True)
     _language(p, "language of the framework texts")
     _output(p)
+    analysis.add_run_options(p)
     p.set_defaults(run=reports.report)
 
     p = command("plan", "A development plan: objectives, priority actions, quick wins, examples.")
@@ -170,6 +171,7 @@ def _report_commands(command: Command) -> None:
     p.add_argument("--format", choices=("markdown", "json"), default="markdown")
     _language(p, "language of the framework texts")
     _output(p)
+    analysis.add_run_options(p)
     p.set_defaults(run=reports.plan)
 
     p = command("progress", "Progress between assessments of one city (baseline first).")

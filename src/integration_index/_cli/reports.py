@@ -53,8 +53,12 @@ __all__ = ["compare", "peer_review_command", "plan", "progress", "report"]
 
 
 def _read(args: argparse.Namespace, path: str, frameworks: list[Framework] | None) -> ScoreResult:
-    """One profile file scored against *frameworks* (None: those it names); Failed on error."""
-    (result,) = score_many([path], frameworks, keep_profiles=True, registry=args.registry)
+    """One profile file scored against *frameworks* (None: those it names), with the command's
+    --cohort/--cohort-stats/--weights if it has them; Failed on error."""
+    options = run_options(args) if hasattr(args, "cohort") else {}
+    (result,) = score_many(
+        [path], frameworks, keep_profiles=True, registry=args.registry, **options
+    )
     if not result.ok:
         assert result.error is not None
         error(result.error.format())

@@ -77,8 +77,47 @@ def card_markdown(
     if recorded:
         lines += ["", "Context recorded beside the score:", ""]
         lines += [f"- {md_text(entry.title)}: {md_text(str(entry.value))}" for entry in recorded]
+    lines += _analysis_notes(card)
     if card.warnings:
         lines += ["", *[f"> Note: {md_text(warning)}" for warning in card.warnings]]
+    return lines
+
+
+def _analysis_notes(card: ScoreCard) -> list[str]:
+    """The cohort rules and statistics used, imputed values, switched-off criteria and weights
+    overridden, when the card has any."""
+    lines: list[str] = []
+    if card.normalisation:
+        lines += ["", f"Normalised against a cohort ({md_text(card.normalisation[0].source)}):", ""]
+        rows = [
+            [
+                used.criterion,
+                used.method,
+                number(card.node(used.criterion).measured, 2),
+                md_text(card.node(used.criterion).unit or ""),
+                str(used.stats.n),
+                f"{used.stats.min:g}-{used.stats.max:g}",
+                f"{used.stats.mean:.4g}",
+                f"{used.stats.sd:.4g}",
+            ]
+            for used in card.normalisation
+        ]
+        header = ["criterion", "rule", "measured", "unit", "n", "range", "mean", "sd"]
+        lines += table(header, rows, right=(2, 4, 6, 7))
+    imputed = [f"{n.id} ({n.imputed})" for n in card.nodes if n.imputed]
+    if imputed:
+        lines += ["", f"Missing values imputed: {md_text(', '.join(imputed))}."]
+    off = [n.id for n in card.nodes if n.switched_off]
+    if off:
+        lines += ["", f"Switched off (weight 0, shown but not counted): {md_text(', '.join(off))}."]
+    if card.weight_overrides:
+        changed = ", ".join(
+            f"{o.criterion} {o.declared:g} to {o.used:g}" for o in card.weight_overrides
+        )
+        lines += [
+            "",
+            f"Weights overridden ({md_text(card.weights_source or '')}): {md_text(changed)}.",
+        ]
     return lines
 
 
