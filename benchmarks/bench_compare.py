@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import functools
 import random
 import time
 from collections.abc import Callable
@@ -98,16 +99,17 @@ def main() -> None:
     args = parser.parse_args()
     cities = entries(args.n)
     print(f"integration-index {ii.version()}: ranking {args.n:,} cities")
-    for label, rule in (
+    groupings: list[tuple[str, PeerRule | None]] = [
         ("population bands", None),
         ("by country", PeerRule(by="country")),
         ("by metadata.coastal", PeerRule(by="metadata.coastal")),
-    ):
-        seconds = best_of(args.repeat, lambda rule=rule: ii.rank_cities(cities, peers=rule))
+    ]
+    for label, grouping in groupings:
+        seconds = best_of(args.repeat, functools.partial(ii.rank_cities, cities, peers=grouping))
         print(f"  {label:<28} {seconds:8.3f} s")
     similar = cities[: args.similar]
     rule = PeerRule(by="similar", k=10, factors=("population", "metadata.coastal"))
-    seconds = best_of(args.repeat, lambda: ii.rank_cities(similar, peers=rule))
+    seconds = best_of(args.repeat, functools.partial(ii.rank_cities, similar, peers=rule))
     print(f"  {'similar (k=10), ' + format(len(similar), ',') + ' cities':<28} {seconds:8.3f} s")
     small = [card.score or 0.0 for _, card in cities[:2_000]]
     seconds = best_of(1, lambda: naive(small))
