@@ -188,8 +188,12 @@ class IndicatorStats:
         n = len(ordered)
         # Within [min, max] whatever the rounding; no spread at all is an sd of exactly 0.
         mean = min(max(math.fsum(ordered) / n, ordered[0]), ordered[-1])
-        spread = n > 1 and ordered[0] != ordered[-1]
-        sd = math.sqrt(math.fsum((x - mean) ** 2 for x in ordered) / (n - 1)) if spread else 0.0
+        sd = 0.0
+        if n > 1 and ordered[0] != ordered[-1]:
+            # Scaled by the largest deviation, so that squaring neither underflows nor overflows.
+            largest = max(abs(ordered[0] - mean), abs(ordered[-1] - mean))
+            squares = math.fsum(((x - mean) / largest) ** 2 for x in ordered)
+            sd = largest * math.sqrt(squares / (n - 1))
         lower_better = rule is not None and rule.direction == "lower"
         keep = rule is not None and rule.method == "rank"
         return cls(
