@@ -3,6 +3,14 @@
 from __future__ import annotations
 
 from integration_index._api.analysis import rank_uncertainty, score_arrays, to_frame
+from integration_index._api.cohort import (
+    cohort_stats,
+    dumps_cohort_stats,
+    load_cohort_stats,
+    load_scenario,
+    load_weights,
+    what_if,
+)
 from integration_index._api.core import (
     check_profile,
     default_registry,
@@ -44,15 +52,20 @@ from integration_index._api.workbooks import read_workbook, write_workbook
 __all__ = [
     "DEFAULT_POPULATION_BANDS",
     "check_profile",
+    "cohort_stats",
     "default_registry",
     "development_plan",
+    "dumps_cohort_stats",
     "dumps_framework",
     "dumps_profile",
     "get_framework",
     "list_frameworks",
     "list_plugins",
+    "load_cohort_stats",
     "load_framework",
     "load_profile",
+    "load_scenario",
+    "load_weights",
     "loads_framework",
     "loads_profile",
     "merge_reviews",
@@ -78,5 +91,6 @@ __all__ = [
     "track_progress",
     "unregister_plugin",
     "version",
+    "what_if",
     "write_workbook",
 ]

@@ -36,6 +36,10 @@ _EXAMPLES = {
         integration-index score 'profiles/*.toml' --format tidy-csv --output nodes.csv
         integration-index score profiles/ --format xlsx --output scores.xlsx
         integration-index score profiles/ --format csv --csv-dialect excel-fr --output scores.csv
+        integration-index score examples/cohort/profiles \\
+            --framework-file examples/cohort/framework.toml --weights examples/cohort/weights.toml
+        integration-index score city.toml --framework-file examples/cohort/framework.toml \\
+            --cohort-stats cohort-stats.toml
     """,
     "report": """
         integration-index report examples/profiles/all-three/harbourton-2024.toml
@@ -57,6 +61,20 @@ _EXAMPLES = {
         integration-index compare examples/profiles --framework eurocities
         integration-index compare profiles/ --framework eurocities --bands 100000,500000
         integration-index compare profiles/ --framework eurocities --format xlsx -o ranking.xlsx
+        integration-index compare examples/cohort/profiles \\
+            --framework-file examples/cohort/framework.toml --peers country
+        integration-index compare examples/cohort/profiles \\
+            --framework-file examples/cohort/framework.toml --peers similar \\
+            --similar-on population,metadata.coastal --k 5
+    """,
+    "what-if": """
+        integration-index what-if examples/cohort/profiles/barholby.toml \\
+            examples/cohort/scenario.toml --framework-file examples/cohort/framework.toml \\
+            --cohort examples/cohort/profiles
+    """,
+    "cohort-stats": """
+        integration-index cohort-stats examples/cohort/profiles \\
+            --framework-file examples/cohort/framework.toml -o cohort-stats.toml
     """,
     "uncertainty": """
         integration-index uncertainty examples/profiles --framework eurocities --seed 1

@@ -26,10 +26,10 @@ _ROW_GROUP = 20_000
 _TYPES = {
     "depth": "int32",
     "evidence": "int32",
-    "applicable": "bool_",
+    **dict.fromkeys(("applicable", "imputed", "switched_off"), "bool_"),
     "assessment_date": "date32",
     **dict.fromkeys(("score", "raw_score", "lower", "upper", "coverage"), "float64"),
-    **dict.fromkeys(("weight", "value", "spread", "target"), "float64"),
+    **dict.fromkeys(("weight", "value", "spread", "target", "measured"), "float64"),
 }
 
 

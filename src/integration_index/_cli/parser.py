@@ -6,7 +6,15 @@ import argparse
 from collections.abc import Callable
 
 from integration_index._api import DEFAULT_POPULATION_BANDS, version
-from integration_index._cli import commands, outputs, reports, scoring, uncertainty, workbooks
+from integration_index._cli import (
+    analysis,
+    commands,
+    outputs,
+    reports,
+    scoring,
+    uncertainty,
+    workbooks,
+)
 from integration_index._cli.common import UsageError
 from integration_index._cli.help_examples import examples_for
 
@@ -40,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     _batch_commands(command)
     _report_commands(command)
     uncertainty.add_command(command)
+    analysis.register(command)
     return parser
 
 
@@ -127,6 +136,7 @@ def _batch_commands(command: Command) -> None:
     p.add_argument(
         "--no-progress", dest="progress", action="store_false", help="never show the progress line"
     )
+    analysis.add_run_options(p)
     p.set_defaults(run=_CsvFormulas(scoring.score, ("csv", "tidy-csv")))
 
     p = command("compare", "Rank cities, overall and within peer groups of similar population.")
@@ -147,6 +157,8 @@ def _batch_commands(command: Command) -> None:
     _csv_dialect(p)
     _csv_formulas(p)
     _output(p)
+    analysis.add_run_options(p)
+    analysis.add_peer_options(p)
     p.set_defaults(run=_CsvFormulas(reports.compare, ("csv",)))
 
 
@@ -157,6 +169,7 @@ def _report_commands(command: Command) -> None:
     _framework_file(p, "a framework defined in this TOML file (repeatable)", repeat=True)
     _language(p, "language of the framework texts")
     _output(p)
+    analysis.add_run_options(p)
     p.set_defaults(run=reports.report)
 
     p = command("plan", "A development plan: objectives, priority actions, quick wins, examples.")
@@ -168,6 +181,7 @@ def _report_commands(command: Command) -> None:
     p.add_argument("--format", choices=("markdown", "json"), default="markdown")
     _language(p, "language of the framework texts")
     _output(p)
+    analysis.add_run_options(p)
     p.set_defaults(run=reports.plan)
 
     p = command("progress", "Progress between assessments of one city (baseline first).")

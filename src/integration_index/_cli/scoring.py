@@ -12,7 +12,7 @@ from typing import IO, Any
 from integration_index._api import score_many
 from integration_index._batch import Renderer, ScoreResult
 from integration_index._cli import outputs
-from integration_index._cli.commands import safe_inputs
+from integration_index._cli.analysis import Inputs, run_options
 from integration_index._cli.common import (
     UsageError,
     chosen_frameworks,
@@ -23,6 +23,7 @@ from integration_index._cli.files import atomic_binary_output, atomic_output, in
 from integration_index._cli.parquet import ParquetScores, check_parquet_output
 from integration_index._cli.progress import Progress, wanted
 from integration_index._cli.workbooks import ScoreWorkbook, check_workbook_output
+from integration_index.exceptions import AnalysisInputError
 
 __all__ = ["score"]
 
@@ -67,8 +68,11 @@ def score(args: argparse.Namespace) -> int:
     warn_plugin_failures(args.registry)
     replaced = not is_stdout(args.output) and not in_place(args.output)
     frameworks = chosen_frameworks(args) or None
+    options = run_options(args)
+    if "weights" in options and not frameworks:
+        raise UsageError("--weights needs the framework: --framework ID or --framework-file PATH")
     input_errors: list[str] = []
-    paths: Any = safe_inputs(args.paths, input_errors)
+    paths: Any = Inputs(args.paths, input_errors)
     progress = None
     if wanted(sys.stderr, args.progress):
         paths = list(paths)
@@ -77,15 +81,19 @@ def score(args: argparse.Namespace) -> int:
     workbook = args.format == "xlsx"
     binary = workbook or args.format == "parquet"
     try:
+        results = score_many(
+            paths,
+            frameworks,
+            jobs=args.jobs,
+            keep_profiles=workbook,
+            render=None if binary else _renderer(args),
+            registry=args.registry,
+            **options,
+        )
+    except AnalysisInputError as exc:
+        raise UsageError(exc.format()) from None
+    try:
         with _output(args.output, binary=binary) as stream:
-            results = score_many(
-                paths,
-                frameworks,
-                jobs=args.jobs,
-                keep_profiles=workbook,
-                render=None if binary else _renderer(args),
-                registry=args.registry,
-            )
             writer = (
                 ScoreWorkbook(stream)
                 if workbook

@@ -77,8 +77,47 @@ def card_markdown(
     if recorded:
         lines += ["", "Context recorded beside the score:", ""]
         lines += [f"- {md_text(entry.title)}: {md_text(str(entry.value))}" for entry in recorded]
+    lines += _analysis_notes(card)
     if card.warnings:
         lines += ["", *[f"> Note: {md_text(warning)}" for warning in card.warnings]]
+    return lines
+
+
+def _analysis_notes(card: ScoreCard) -> list[str]:
+    """The cohort rules and statistics used, imputed values, switched-off criteria and weights
+    overridden, when the card has any."""
+    lines: list[str] = []
+    if card.normalisation:
+        lines += ["", f"Normalised against a cohort ({md_text(card.normalisation[0].source)}):", ""]
+        rows = [
+            [
+                used.criterion,
+                used.method,
+                number(card.node(used.criterion).measured, 2),
+                md_text(card.node(used.criterion).unit or ""),
+                str(used.stats.n),
+                f"{used.stats.min:g}-{used.stats.max:g}",
+                f"{used.stats.mean:.4g}",
+                f"{used.stats.sd:.4g}",
+            ]
+            for used in card.normalisation
+        ]
+        header = ["criterion", "rule", "measured", "unit", "n", "range", "mean", "sd"]
+        lines += table(header, rows, right=(2, 4, 6, 7))
+    imputed = [f"{n.id} ({n.imputed})" for n in card.nodes if n.imputed]
+    if imputed:
+        lines += ["", f"Missing values imputed: {md_text(', '.join(imputed))}."]
+    off = [n.id for n in card.nodes if n.switched_off]
+    if off:
+        lines += ["", f"Switched off (weight 0, shown but not counted): {md_text(', '.join(off))}."]
+    if card.weight_overrides:
+        changed = ", ".join(
+            f"{o.criterion} {o.declared:g} to {o.used:g}" for o in card.weight_overrides
+        )
+        lines += [
+            "",
+            f"Weights overridden ({md_text(card.weights_source or '')}): {md_text(changed)}.",
+        ]
     return lines
 
 
@@ -149,40 +188,57 @@ def _crosswalk_view(
 
 
 def compare_report(ranking: Ranking, framework: Framework) -> str:
-    """A ranking with peer groups as Markdown."""
+    """A ranking with peer groups, bounds and the ranks they allow, as Markdown."""
     lines = [f"# Ranking: {md_text(framework.title.en)}", ""]
+    if ranking.peers == "population":
+        groups = f"population bands (limits {', '.join(f'{b:,}' for b in ranking.bands)})"
+    else:
+        groups = f"by {md_text(ranking.peers)}"
     lines += [
-        "Each city's latest assessment counts. Peer groups are population bands "
-        f"(limits {', '.join(f'{b:,}' for b in ranking.bands)}).",
+        f"Each city's latest assessment counts. Peer groups: {groups}. Equal scores (to 2 "
+        'decimals) share a rank (1, 2, 2, 4). "possible ranks" are the ranks the bounds allow; '
+        '"≈" marks a city whose interval overlaps another\'s: their order is not established.',
         "",
     ]
     rows = [
         [
-            str(r.rank),
+            str(r.rank) + (" ≈" if r.overlaps else ""),
             r.city_name,
             r.country or "",
             f"{r.population:,}" if r.population is not None else "",
             r.band,
             f"{r.band_rank} of {r.band_size}",
             number(r.score),
+            f"{number(r.lower)}-{number(r.upper)}",
+            f"{r.rank_best}-{r.rank_worst}" if r.rank_worst > r.rank_best else str(r.rank_best),
             f"{r.coverage:.0%}",
             r.assessment_date,
         ]
+        + (
+            [f"{r.interval_lo}-{r.interval_hi}" if r.interval_lo is not None else ""]
+            if _intervals(ranking)
+            else []
+        )
         for r in ranking.rows
     ]
-    lines += table(
-        [
-            "rank",
-            "city",
-            "country",
-            "population",
-            "peer group",
-            "rank in group",
-            "score",
-            "coverage",
-            "assessed",
-        ],
-        rows,
-        right=(0, 3, 6, 7),
-    )
+    header = [
+        "rank",
+        "city",
+        "country",
+        "population",
+        "peer group",
+        "rank in group",
+        "score",
+        "bounds",
+        "possible ranks",
+        "coverage",
+        "assessed",
+    ]
+    if _intervals(ranking):
+        header.append("rank interval")
+    lines += table(header, rows, right=(0, 3, 6, 7, 8, 9))
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _intervals(ranking: Ranking) -> bool:
+    return any(r.interval_lo is not None for r in ranking.rows)

@@ -28,7 +28,7 @@ from integration_index._scoring.aggregations import (
     minimum,
     weighted_mean,
 )
-from integration_index._scoring.engine import _plan
+from integration_index._scoring.plan import plan_of
 
 __all__ = ["COVERAGE_EPSILON", "CompiledFramework", "NodeArrays", "combine", "node_pass"]
 
@@ -50,7 +50,7 @@ class CompiledFramework:
     """The engine's plan of a framework as index arrays, with each node's method resolved."""
 
     def __init__(self, framework: Framework, aggregations: Mapping[str, Aggregation]) -> None:
-        plan = _plan(framework)  # the engine's own compiled plan: same order, same weights
+        plan = plan_of(framework)  # the engine's own compiled plan: same order, same weights
         self.framework = framework
         self.plan = plan
         self.ids: tuple[str, ...] = tuple(plan.ids)

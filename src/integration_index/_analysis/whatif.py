@@ -1,0 +1,118 @@
+"""What-if results: a profile's card before and after a scenario, the change at every node, and
+the change of its rank within a cohort (the other cities' cards unchanged)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import attrs
+
+from integration_index._analysis.compare import competition_ranks
+from integration_index._model.scenario import Scenario
+from integration_index._model.scorecard import OVERALL, ScoreCard
+
+__all__ = ["NodeChange", "WhatIf", "what_if_result"]
+
+
+@attrs.frozen(kw_only=True)
+class NodeChange:
+    """One node's adjusted score before and after a scenario.
+
+    Attributes:
+        id: The node's id (``"overall"`` for the whole).
+        before: Its score before (None when it has none).
+        after: Its score after.
+        change: after - before (None unless both are scores).
+    """
+
+    id: str
+    before: float | None
+    after: float | None
+    change: float | None
+
+
+@attrs.frozen(kw_only=True)
+class WhatIf:
+    """A scenario's effect on one profile.
+
+    Attributes:
+        scenario: The scenario applied.
+        before: The card without it.
+        after: The card with it.
+        changes: Every node whose score changed (the whole first, then depth first).
+        rank_before: The city's rank within the cohort before (None without a cohort).
+        rank_after: Its rank after, the other cities' cards unchanged.
+        cohort_size: How many cities the ranking holds (the city included).
+    """
+
+    scenario: Scenario
+    before: ScoreCard
+    after: ScoreCard
+    changes: tuple[NodeChange, ...]
+    rank_before: int | None = None
+    rank_after: int | None = None
+    cohort_size: int = 0
+
+    @property
+    def rank_change(self) -> int | None:
+        """Places gained (positive) or lost (negative) in the cohort; None without a cohort."""
+        if self.rank_before is None or self.rank_after is None:
+            return None
+        return self.rank_before - self.rank_after
+
+    def to_markdown(self) -> str:
+        """The result as Markdown: the overall change, the rank change, a table of nodes."""
+
+        def shown(value: float | None, sign: bool = False) -> str:
+            return "-" if value is None else f"{value:+.2f}" if sign else f"{value:.2f}"
+
+        lines = [f"# What if: {self.scenario.title}", "", f"City: {self.before.city_name}", ""]
+        if self.rank_before is not None:
+            lines += [
+                f"Rank in the cohort of {self.cohort_size}: {self.rank_before} -> "
+                f"{self.rank_after} ({self.rank_change:+d} places)",
+                "",
+            ]
+        lines += ["| node | before | after | change |", "|---|---:|---:|---:|"]
+        lines += [
+            f"| {c.id} | {shown(c.before)} | {shown(c.after)} | {shown(c.change, True)} |"
+            for c in self.changes
+        ]
+        if not self.changes:
+            lines.append("| (no score changed) | | | |")
+        return "\n".join(lines) + "\n"
+
+
+def _changes(before: ScoreCard, after: ScoreCard) -> tuple[NodeChange, ...]:
+    changes = []
+    for node in (before.overall, *before.nodes):
+        old = node.adjusted.score
+        new = after.node(node.id).adjusted.score if node.id != OVERALL else after.score
+        if old == new:
+            continue
+        delta = new - old if old is not None and new is not None else None
+        changes.append(NodeChange(id=node.id, before=old, after=new, change=delta))
+    return tuple(changes)
+
+
+def what_if_result(
+    scenario: Scenario,
+    before: ScoreCard,
+    after: ScoreCard,
+    cohort_cards: Sequence[ScoreCard] = (),
+) -> WhatIf:
+    """Compare the cards; rank the city among *cohort_cards* (its own card there is replaced)."""
+    others = [card.score for card in cohort_cards if card.city_id != before.city_id]
+    rank_before = rank_after = None
+    if cohort_cards:
+        rank_before = competition_ranks([before.score, *others])[0]
+        rank_after = competition_ranks([after.score, *others])[0]
+    return WhatIf(
+        scenario=scenario,
+        before=before,
+        after=after,
+        changes=_changes(before, after),
+        rank_before=rank_before,
+        rank_after=rank_after,
+        cohort_size=len(others) + 1 if cohort_cards else 0,
+    )
