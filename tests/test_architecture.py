@@ -23,7 +23,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"_io"}),
     frozenset({"_analysis"}),
     frozenset({"hookspecs", "_plugins"}),
-    frozenset({"_batch", "_reports", "_spreadsheet"}),
+    frozenset({"_batch", "_pool", "_reports", "_spreadsheet"}),
     frozenset({"_api", "model", "analysis", "testing", "__init__"}),
     frozenset({"_cli", "__main__"}),
 )
