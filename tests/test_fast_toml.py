@@ -329,3 +329,16 @@ def test_generated_spellings_parse_as_tomli_does(
         return
     assert_same_as_tomli(text)
     assert_same_as_tomli(f"[table]\n{text}\n[[items]]\n{text}\n[[items]]\n")
+
+
+def test_the_environment_can_ask_for_tomli_alone() -> None:
+    import subprocess
+    import sys
+
+    code = "from integration_index._io import toml; print(toml.fast_parser())"
+    for value, expected in (("tomli", "None"), ("", "toml-rs")):
+        env = {**os.environ, toml.PARSER_VARIABLE: value}
+        done = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
+        assert done.stdout.strip() == expected

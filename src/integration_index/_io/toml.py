@@ -17,8 +17,13 @@ try:  # The compiled tomli wheel parses about 3x faster than the stdlib's tomlli
 except ImportError:  # pragma: no cover - tomli is a dependency; tomllib is the fallback
     import tomllib as _toml  # type: ignore[no-redef]
 
+#: Set to ``tomli`` to parse with tomli alone even when the [fast] extra is installed.
+PARSER_VARIABLE = "INTEGRATION_INDEX_TOML_PARSER"
+
 _fast_loads: Callable[[str], dict[str, Any]] | None
 try:  # The [fast] extra: toml-rs (Rust), about 7x faster than the compiled tomli wheel.
+    if os.environ.get(PARSER_VARIABLE, "").strip().lower() == "tomli":
+        raise ImportError(f"{PARSER_VARIABLE}=tomli")
     from toml_rs import loads as _toml_rs_loads
 except ImportError:
     _fast_loads = None
@@ -32,6 +37,7 @@ __all__ = [
     "DEFAULT_MAX_INPUT_BYTES",
     "FAST_PARSER_MAX_OPENERS",
     "MAX_INPUT_BYTES_VARIABLE",
+    "PARSER_VARIABLE",
     "decode",
     "fast_parser",
     "locate",
@@ -157,7 +163,8 @@ FAST_PARSER_MAX_OPENERS = 1000
 def fast_parser() -> str | None:
     """The name of the compiled parser used first (``toml-rs``), or None when only tomli is.
 
-    The ``integration-index[fast]`` extra installs it. Whatever it fails on is parsed again by
+    The ``integration-index[fast]`` extra installs it; ``INTEGRATION_INDEX_TOML_PARSER=tomli`` in
+    the environment (read at import) leaves it unused. Whatever it fails on is parsed again by
     tomli, so errors keep tomli's lines and messages; see docs/performance.md.
     """
     return "toml-rs" if _fast_loads is not None else None
