@@ -102,18 +102,18 @@ def read_text(path: str | Path, error: ErrorFactory) -> str:
         raise error("is a directory, expected a TOML file", path=name) from None
     except OSError as exc:
         raise error(f"cannot read the file: {exc.strerror or exc}", path=name) from None
-    with os.fdopen(fd, "rb") as file:
-        try:
-            mode = os.fstat(fd).st_mode
-            if stat.S_ISDIR(mode):
-                raise error("is a directory, expected a TOML file", path=name)
-            if not stat.S_ISREG(mode):
-                raise error(
-                    f"not a regular file ({_file_kind(mode)}), expected a TOML file", path=name
-                )
-            data = file.read(limit + 1)
-        except OSError as exc:
-            raise error(f"cannot read the file: {exc.strerror or exc}", path=name) from None
+    try:
+        status = os.fstat(fd)
+        mode = status.st_mode
+        if stat.S_ISDIR(mode):
+            raise error("is a directory, expected a TOML file", path=name)
+        if not stat.S_ISREG(mode):
+            raise error(f"not a regular file ({_file_kind(mode)}), expected a TOML file", path=name)
+        data = _read_at_most(fd, limit + 1, status.st_size)
+    except OSError as exc:
+        raise error(f"cannot read the file: {exc.strerror or exc}", path=name) from None
+    finally:
+        os.close(fd)
     if len(data) > limit:
         raise error(
             f"the file is larger than the limit of {limit:,} bytes; set "
@@ -121,6 +121,26 @@ def read_text(path: str | Path, error: ErrorFactory) -> str:
             path=name,
         )
     return decode(data, name, error)
+
+
+def _read_at_most(fd: int, most: int, size: int) -> bytes:
+    """Up to *most* bytes of *fd*, asking first for its *size* (plus one, to see the end).
+
+    Reading with a buffer of the size limit (``read(limit + 1)``) allocated 16 MiB per file and
+    cost more than parsing with the fast parser; the file's size is the right first guess, and a
+    file that grows meanwhile is read on in bounded steps.
+    """
+    parts: list[bytes] = []
+    total = 0
+    want = min(most, size + 1)
+    while total < most:
+        chunk = os.read(fd, want)
+        if not chunk:
+            break
+        parts.append(chunk)
+        total += len(chunk)
+        want = min(most - total, 1 << 16)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def _file_kind(mode: int) -> str:
