@@ -882,6 +882,45 @@ def test_a_plugin_cannot_take_a_built_in_frameworks_id_whatever_its_name(
     assert registry_ok.framework_plugin("eurocities") == "eurocities"
 
 
+class ClaimsAnAggregation:
+    """Registers the aggregation "shared_mean"."""
+
+    @ii.hookimpl
+    def integration_index_register_aggregations(self, register: Any) -> None:
+        register("shared_mean", _mean_of_values, monotone=True)
+
+
+def _mean_of_values(values: Any, weights: Any, node: Any) -> float | None:
+    present = [value for value in values if value is not None]
+    return sum(present) / len(present) if present else None
+
+
+@pytest.mark.parametrize(("one", "other"), [("alpha", "omega"), ("omega", "alpha")])
+def test_an_aggregation_name_claimed_alike_is_nobodys_whatever_the_names(
+    monkeypatch: pytest.MonkeyPatch, one: str, other: str
+) -> None:
+    fake_entry_points(monkeypatch, {one: ClaimsAnAggregation(), other: ClaimsAnAggregation()}, [])
+    registry = Registry(blocked=())
+    assert "shared_mean" not in registry.aggregations()
+    errors = sorted((error.plugin or "", str(error)) for error in registry.errors())
+    assert [plugin for plugin, _ in errors] == ["alpha", "omega"]
+    assert errors[0][1].startswith(
+        "plugin 'alpha': aggregation 'shared_mean' is registered by plugin 'omega' too"
+    )
+    assert errors[1][1].startswith(
+        "plugin 'omega': aggregation 'shared_mean' is registered by plugin 'alpha' too"
+    )
+    # Registered one after the other, the newcomer is refused and the first keeps it.
+    registry = Registry(entry_points=False)
+    registry.register_plugin(ClaimsAnAggregation(), name=other)
+    with pytest.raises(PluginError) as refused:
+        registry.register_plugin(ClaimsAnAggregation(), name=one)
+    assert str(refused.value) == (
+        f"plugin {one!r}: aggregation 'shared_mean' is already registered by plugin {other!r}"
+    )
+    assert registry.aggregations()["shared_mean"].plugin == other
+
+
 def test_the_same_plugin_registering_an_id_twice_is_its_own_error() -> None:
     class Twice:
         @ii.hookimpl

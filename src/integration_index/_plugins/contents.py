@@ -61,8 +61,9 @@ class DuplicateError(PluginError):
         kind: "framework", "aggregation" or "scale".
         item: The id.
         owner: The plugin that keeps it; for a tie, the first other claimant by name.
-        tied: For a framework id claimed by several plugins at the same priority (none of them
-            ``tryfirst`` over the others): every other claimant, sorted. Then none keeps it.
+        tied: For a framework id or an aggregation name claimed by several plugins at the same
+            priority (none of them ``tryfirst`` over the others): every other claimant, sorted.
+            Then none keeps it.
     """
 
     def __init__(
@@ -101,8 +102,10 @@ class _Builder:
         self.scale_plugins: dict[str, str] = {}
         self.frameworks: dict[str, Framework] = {}
         self.framework_plugins: dict[str, str] = {}
-        # Every claim of each framework id, settled once every plugin was called.
+        # Every claim of each framework id and aggregation name, settled once every plugin was
+        # called: the outcome does not depend on the order pluggy called them in.
         self.framework_claims: dict[str, list[tuple[str, Framework]]] = {}
+        self.aggregation_claims: dict[str, list[tuple[str, Aggregation]]] = {}
         self.crosswalks: list[tuple[str, Crosswalk]] = []
         self.errors = list(load_errors)
 
@@ -122,16 +125,20 @@ class _Builder:
                 raise PluginError(
                     f"aggregation {name!r}: description must be a string", plugin=plugin
                 )
-            if name in self.aggregations:
+            if name in self.aggregations:  # a built-in one: never a plugin's
                 owner = self.aggregations[name].plugin
                 raise DuplicateError("aggregation", name, owner, plugin=plugin)
-            self.aggregations[name] = Aggregation(
+            claims = self.aggregation_claims.setdefault(name, [])
+            if any(claimant == plugin for claimant, _ in claims):
+                raise DuplicateError("aggregation", name, plugin, plugin=plugin)
+            aggregation = Aggregation(
                 name=name,
                 function=function,
                 monotone=monotone,
                 description=description,
                 plugin=plugin,
             )
+            claims.append((plugin, aggregation))
 
         return register
 
@@ -156,30 +163,43 @@ class _Builder:
         claims.append((plugin, framework))
 
     def settle_frameworks(self, priority: dict[str, int]) -> None:
-        """Give each framework id to its claimant, whatever order the plugins were called in.
+        """Give each framework id to its claimant (see :meth:`settle`)."""
+        for framework_id, framework, owner in self.settle(
+            "framework", self.framework_claims, priority
+        ):
+            self.frameworks[framework_id] = framework
+            self.framework_plugins[framework_id] = owner
+
+    def settle_aggregations(self, priority: dict[str, int]) -> None:
+        """Give each aggregation name to its claimant (see :meth:`settle`)."""
+        for name, aggregation, _ in self.settle("aggregation", self.aggregation_claims, priority):
+            self.aggregations[name] = aggregation
+
+    def settle(
+        self, kind: str, all_claims: dict[str, list[tuple[str, T]]], priority: dict[str, int]
+    ) -> Iterable[tuple[str, T, str]]:
+        """Each id with the item and plugin that keep it, whatever order the plugins came in.
 
         An id claimed by several plugins goes to the one of highest *priority* (its hook marked
         tryfirst; trylast ones lowest); when several share the highest, none keeps it. Every
         claimant that does not keep it gets an error naming the others.
         """
-        for framework_id, claims in self.framework_claims.items():
+        for item_id, claims in all_claims.items():
             best = min(priority.get(plugin, 1) for plugin, _ in claims)
-            winners = [(p, f) for p, f in claims if priority.get(p, 1) == best]
+            winners = [(p, item) for p, item in claims if priority.get(p, 1) == best]
             if len(winners) == 1:
-                owner, framework = winners[0]
-                self.frameworks[framework_id] = framework
-                self.framework_plugins[framework_id] = owner
+                owner, item = winners[0]
+                yield item_id, item, owner
                 losers = sorted(plugin for plugin, _ in claims if plugin != owner)
                 self.errors.extend(
-                    DuplicateError("framework", framework_id, owner, plugin=plugin)
-                    for plugin in losers
+                    DuplicateError(kind, item_id, owner, plugin=plugin) for plugin in losers
                 )
                 continue
             names = sorted(plugin for plugin, _ in claims)
             for plugin in names:
                 others = tuple(name for name in names if name != plugin)
                 self.errors.append(
-                    DuplicateError("framework", framework_id, others[0], plugin=plugin, tied=others)
+                    DuplicateError(kind, item_id, others[0], plugin=plugin, tied=others)
                 )
 
     def add_crosswalk(self, plugin: str, crosswalk: Crosswalk) -> None:
@@ -229,6 +249,8 @@ def build_contents(pm: pluggy.PluginManager, load_errors: Iterable[PluginError])
         ),
     ]
     for hook_name, make_register in steps:
+        if hook_name == "integration_index_register_scales":  # the aggregations are all in
+            builder.settle_aggregations(_priorities(pm, "integration_index_register_aggregations"))
         if hook_name == "integration_index_register_crosswalks":  # the frameworks are all in
             builder.settle_frameworks(_priorities(pm, "integration_index_register_frameworks"))
         for plugin, call in each_implementation(pm, hook_name):
