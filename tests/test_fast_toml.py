@@ -34,6 +34,8 @@ except ImportError:  # pragma: no cover - CI installs the extra
     if os.environ.get("CI"):
         raise
     pytest.skip("the [fast] extra (toml-rs) is not installed", allow_module_level=True)
+if toml.fast_parser() is None:  # pragma: no cover - turned off by the environment
+    pytest.skip(f"{toml.PARSER_VARIABLE} asks for tomli alone", allow_module_level=True)
 
 ROOT = Path(__file__).resolve().parent.parent
 SUITE = ROOT / "tests" / "data" / "toml-test"
