@@ -6,7 +6,6 @@ methods) and hands it once to each worker process, whatever the start method.
 
 from __future__ import annotations
 
-import collections
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -368,23 +367,27 @@ def _in_workers(
     chunk_size: int,
     start_method: str | None,
 ) -> Iterator[ScoreResult]:
-    """Score in *jobs* worker processes, a few chunks in flight per worker, in input order."""
+    """Score in *jobs* worker processes, a few chunks in flight per worker, in input order; an
+    input whose worker dies while scoring it (``os._exit`` in a plugin, a SIGKILL) gets an error."""
     # Imported here: a batch in one process, and the import of the package, do without them.
+    import functools
     import multiprocessing
-    from concurrent.futures import Future, ProcessPoolExecutor
+
+    from integration_index._pool import ordered_map
 
     if start_method is None:
         start_method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     if start_method != "fork":
         _check_picklable(job)  # spawned workers receive the job pickled
-    mp_context = multiprocessing.get_context(start_method)
-    in_flight: collections.deque[Future[list[ScoreResult]]] = collections.deque()
-    with ProcessPoolExecutor(
-        max_workers=jobs, mp_context=mp_context, initializer=_start_worker, initargs=(job,)
-    ) as pool:
-        for chunk in _chunks(labelled, chunk_size):
-            in_flight.append(pool.submit(_score_chunk, chunk))
-            while len(in_flight) > 2 * jobs:
-                yield from in_flight.popleft().result()
-        while in_flight:
-            yield from in_flight.popleft().result()
+    context = multiprocessing.get_context(start_method)
+    died = functools.partial(_worker_died, job)
+    yield from ordered_map(
+        _score_chunk, _chunks(labelled, chunk_size), jobs=jobs, mp_context=context,
+        initializer=_start_worker, initargs=(job,), on_death=died,
+    )  # fmt: skip
+
+
+def _worker_died(job: _Job, entry: tuple[Item, str]) -> ScoreResult:
+    what = "the worker process scoring this input died (it exited or was killed), the others go on"
+    path = entry[1] if isinstance(entry[0], str) else None
+    return _finish(ScoreResult(source=entry[1], error=ProfileError(what, path=path)), job)

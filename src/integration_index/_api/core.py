@@ -8,7 +8,6 @@ framework loaded from a file with :func:`load_framework` works wherever a regist
 
 from __future__ import annotations
 
-import functools
 import os
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -40,6 +39,7 @@ from integration_index._model.profile import CityProfile
 from integration_index._model.scorecard import ScoreCard
 from integration_index._plugins.registry import PluginInfo, Registry
 from integration_index._scoring.context import ScoringContext
+from integration_index._version import version
 from integration_index.exceptions import AnalysisInputError, Problem, ProfileError
 
 __all__ = [
@@ -90,17 +90,6 @@ def default_registry() -> Registry:
 def resolve_registry(registry: Registry | None) -> Registry:
     """*registry*, or the default registry when it is None."""
     return registry if registry is not None else default_registry()
-
-
-@functools.cache
-def version() -> str:
-    """The installed integration-index version (read once from the package metadata)."""
-    import importlib.metadata  # here, not at import time: only a version() call needs it
-
-    try:
-        return importlib.metadata.version("integration-index")
-    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - running from a bare tree
-        return "0+unknown"
 
 
 # -- frameworks and plugins --------------------------------------------------------------------

@@ -24,7 +24,7 @@ from integration_index._cli.files import atomic_output
 from integration_index._io.cards import scorecard_to_dict
 from integration_index.exceptions import IntegrationIndexError
 
-__all__ = ["Inputs", "add_peer_options", "add_run_options", "peer_rule", "register", "run_options"]
+__all__ = ["Inputs", "cohort_stats_command", "peer_rule", "run_options", "what_if_command"]
 
 Command = Callable[[str, str], argparse.ArgumentParser]
 
@@ -39,45 +39,6 @@ class Inputs:
     def __iter__(self) -> Iterator[str]:
         first, self.walked = not self.walked, True
         return safe_inputs(self.paths, self.errors if first else [])
-
-
-def add_run_options(parser: argparse.ArgumentParser) -> None:
-    """--cohort, --cohort-stats and --weights."""
-    parser.add_argument(
-        "--cohort",
-        action="append",
-        default=[],
-        metavar="PATH",
-        help="profiles (files, directories, globs; repeatable) whose statistics a framework's "
-        "cohort normalisation uses (default: the profiles scored)",
-    )
-    parser.add_argument(
-        "--cohort-stats",
-        metavar="FILE",
-        help="saved cohort statistics (from the cohort-stats command), instead of --cohort",
-    )
-    parser.add_argument(
-        "--weights",
-        metavar="FILE",
-        help="a weights file (TOML) overriding node weights for this run; the cards record it",
-    )
-
-
-def add_peer_options(parser: argparse.ArgumentParser) -> None:
-    """--peers, --similar-on and --k for compare."""
-    parser.add_argument(
-        "--peers",
-        default="population",
-        help="peer groups: population (bands, the default), country, region, metadata.KEY, "
-        "context.FACTOR, or similar (each city's --k nearest on --similar-on)",
-    )
-    parser.add_argument(
-        "--similar-on",
-        default="",
-        metavar="FACTORS",
-        help="for --peers similar: comma-separated population, metadata.KEY, context.FACTOR",
-    )
-    parser.add_argument("--k", type=int, default=5, help="for --peers similar (default 5)")
 
 
 def peer_rule(args: argparse.Namespace) -> PeerRule:
@@ -105,27 +66,6 @@ def run_options(args: argparse.Namespace) -> dict[str, Any]:
     except IntegrationIndexError as exc:
         raise UsageError(exc.format()) from None
     return options
-
-
-def register(command: Command) -> None:
-    """The what-if and cohort-stats commands."""
-    p = command("what-if", "Apply a scenario to a profile: the changed card, node by node, rank.")
-    p.add_argument("profile", help="the profile file")
-    p.add_argument("scenario", help="the scenario file (TOML; docs/guides/analysts.md)")
-    p.add_argument("--framework", help="the framework (default: the profile's only one)")
-    p.add_argument("--framework-file", action="append", default=[], metavar="PATH")
-    add_run_options(p)
-    p.add_argument("--format", choices=("markdown", "json"), default="markdown")
-    p.add_argument("--output", "-o", help="write to this file (atomically)")
-    p.set_defaults(run=what_if_command)
-
-    p = command("cohort-stats", "Save a cohort's statistics for a framework's cohort rules.")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="the cohort's profiles")
-    p.add_argument("--framework", help="the framework (id)")
-    p.add_argument("--framework-file", action="append", default=[], metavar="PATH")
-    p.add_argument("--format", choices=("toml", "json"), default="toml")
-    p.add_argument("--output", "-o", help="write to this file (atomically)")
-    p.set_defaults(run=cohort_stats_command)
 
 
 def _one_framework(args: argparse.Namespace) -> Any:

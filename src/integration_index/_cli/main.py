@@ -13,13 +13,15 @@ import signal
 import sys
 from collections.abc import Iterator, Sequence
 from types import FrameType
+from typing import TYPE_CHECKING
 
-from integration_index._api import default_registry
 from integration_index._cli.common import Failed, UsageError
 from integration_index._cli.files import WRITE_ERRNOS, is_stdout, output_problem
 from integration_index._cli.parser import build_parser
-from integration_index._plugins.registry import Registry
 from integration_index.exceptions import AnalysisInputError
+
+if TYPE_CHECKING:
+    from integration_index._plugins.registry import Registry
 
 __all__ = ["build_parser", "main"]
 
@@ -96,7 +98,12 @@ def main(argv: Sequence[str] | None = None, *, registry: Registry | None = None)
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
-    args.registry = registry if registry is not None else default_registry()
+    if registry is None:
+        # Imported once a command runs: --version and --help do without the engine and plugins.
+        from integration_index._api.core import default_registry
+
+        registry = default_registry()
+    args.registry = registry
     output, option = _target(args)
     problem = output_problem(output, _inputs(args), option=option) if output else None
     if problem:

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterator
 from typing import IO, Any
 
-from integration_index._api import score_many
+from integration_index._api.core import score_many
 from integration_index._batch import Renderer, ScoreResult
 from integration_index._cli import outputs
 from integration_index._cli.analysis import Inputs, run_options

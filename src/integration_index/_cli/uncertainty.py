@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Callable
 
 from integration_index._api import rank_uncertainty, score_many
 from integration_index._cli import outputs
@@ -28,7 +27,7 @@ from integration_index._vector.results import (
     WeightNoise,
 )
 
-__all__ = ["CITY_COLUMNS", "add_command", "city_values", "uncertainty"]
+__all__ = ["CITY_COLUMNS", "city_values", "uncertainty"]
 
 #: The CSV columns before the per-source indices.
 CITY_COLUMNS = (
@@ -46,53 +45,6 @@ CITY_COLUMNS = (
     "sd_score",
 )
 _DIGITS = {**outputs.DIGITS, "mean_rank": 2, "top_k": 3, "mean_score": 2, "sd_score": 2}
-
-
-def add_command(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
-    """Add the command to the parser (*command* makes a subparser with its examples)."""
-    p = command("uncertainty", "How sure is a ranking: rank intervals and what drives them.")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="files, directories or globs")
-    p.add_argument("--framework", help="the framework to rank by")
-    p.add_argument(
-        "--framework-file", action="append", default=[], metavar="PATH",
-        help="rank by the framework defined in this TOML file; instead of --framework",
-    )  # fmt: skip
-    p.add_argument("--draws", type=_count, default=1000, help="model runs (default 1000)")
-    p.add_argument(
-        "--seed", type=int, default=0, help="random seed (default 0): same seed, same result"
-    )
-    p.add_argument("--top-k", type=_count, default=10, help="report P(rank <= K) (default 10)")
-    p.add_argument(
-        "--sources", default=",".join(SOURCES),
-        help="what varies, comma-separated, or none (default: all of " + ", ".join(SOURCES) + ")",
-    )  # fmt: skip
-    p.add_argument(
-        "--weights", default="uniform:0.25", metavar="KIND:VALUE",
-        help="weight noise: uniform:SPREAD (+-SPREAD, default uniform:0.25) or "
-        "dirichlet:CONCENTRATION",
-    )  # fmt: skip
-    p.add_argument(
-        "--aggregation-levels", default="0,1", metavar="DEPTHS",
-        help="depths whose arithmetic/geometric mean switches (default 0,1: the whole and its "
-        "top-level criteria)",
-    )  # fmt: skip
-    p.add_argument(
-        "--evidence-rules", default="median,mean,min,max", metavar="RULES",
-        help="evidence rules drawn for leaves with several items (default median,mean,min,max)",
-    )  # fmt: skip
-    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    p.add_argument("--output", "-o", help="write to this file (atomically); '-' is standard output")
-    p.set_defaults(run=uncertainty)
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected 1 or more, got {value}")
-    return value
 
 
 def _sources(args: argparse.Namespace) -> UncertaintySources:
