@@ -6,16 +6,21 @@ Run from the project root with the project installed::
     python benchmarks/bench_batch.py --quick           # N=500, RSS at 1,000 and 5,000
     python benchmarks/bench_batch.py --n 2000 --rss 10000,100000 --workdir /tmp/ii-bench
     python benchmarks/bench_batch.py --quick --profile # also a cProfile of the 1-job pipeline
+    python benchmarks/bench_batch.py --baseline /tmp/ii-before  # and another checkout, side by side
 
 It generates deterministic synthetic EUROCITIES profiles (45 rated guiding questions each, with
 source, reference, date, assessor and note; city metadata; contextual factor values; some
 competence exclusions) into ``--workdir`` and reuses them on later runs. It then prints files/s
 for:
 
-* parse only: read bytes, decode, ``tomli.loads`` (and the stdlib ``tomllib``, for reference);
-* the real CLI, ``integration-index score DIR --format csv --output OUT --jobs 1`` (and
-  ``--jobs 2``), timed from the outside as a subprocess, start-up included;
-* ``score_many(paths, render=render_csv)`` in this process (no CLI start-up);
+* parse only: read bytes, decode, ``tomli.loads``, toml-rs (the [fast] extra, when installed)
+  and the stdlib ``tomllib``, for reference;
+* for each variant of the code (this checkout with tomli, with toml-rs when installed, and the
+  ``--baseline`` checkout): the real CLI, ``integration-index score DIR --format csv --output
+  OUT --jobs 1`` (and ``--jobs 2``), timed from the outside as a subprocess, start-up included;
+  ``score_many([DIR], render=render_csv)`` timed inside a fresh process of the variant (no CLI
+  start-up); the CLI's start-up, ``--version`` and ``import integration_index``; then the
+  variants side by side, with each one's ratios against the targets;
 * a per-stage breakdown of the one-job pipeline (read, parse, structure, check, score, render);
 
 and the peak RSS of the ``score`` command (one job) for each ``--rss`` size, read from
@@ -53,7 +58,7 @@ from integration_index import default_registry, get_framework, score_many, versi
 from integration_index._batch import ScoreResult, expand_inputs
 from integration_index._cli.outputs import render_csv
 from integration_index._io.convert import structure
-from integration_index._io.toml import parse, read_text
+from integration_index._io.toml import PARSER_VARIABLE, fast_parser, parse, read_text
 from integration_index._model.checks import check_profile
 from integration_index._model.profile import CityProfile
 from integration_index._scoring.engine import score_profile
@@ -67,6 +72,7 @@ RATINGS_PER_PROFILE = 45
 TARGET_PIPELINE_VS_PARSE = 0.8
 TARGET_TWO_JOBS_VS_ONE = 1.7
 TARGET_RSS_RATIO = 1.2
+TARGET_FAST_RATE = 3000
 
 # -- synthetic profiles --------------------------------------------------------------------------
 
@@ -261,6 +267,7 @@ class Sample:
             a busy machine makes wall-clock rates, and above all the two-job rate, lower.
         max_rss_kb: Peak RSS of the child, for CLI runs.
         stderr: What the child wrote to stderr, for CLI runs.
+        stdout: What the child wrote to stdout, for CLI runs.
     """
 
     seconds: float
@@ -268,6 +275,7 @@ class Sample:
     others: float
     max_rss_kb: int | None = None
     stderr: str = ""
+    stdout: str = ""
 
 
 def _busy_seconds() -> float | None:
@@ -407,20 +415,30 @@ class ChildEnv:
 CHILD_ENV = ChildEnv()
 
 
-def run_cli(arguments: Sequence[str], workdir: Path) -> Sample:
+def run_cli(
+    arguments: Sequence[str],
+    workdir: Path,
+    env: dict[str, str] | None = None,
+    command: Sequence[str] | None = None,
+) -> Sample:
     """Run ``integration-index ARGUMENTS``; wall time, CPU time and peak RSS of that one child.
 
     ``os.wait4`` reports the usage of this child alone (with the workers it waited for), unlike
     ``getrusage(RUSAGE_CHILDREN)``, whose ``ru_maxrss`` is the maximum over every child so far.
+    *env* is the child's environment (default: CHILD_ENV's); *command* replaces the console
+    script (``python -c ...`` for the in-process runs). What the child prints is in ``stdout``.
     """
-    with tempfile.TemporaryFile(mode="w+", dir=workdir) as errors:
+    with (
+        tempfile.TemporaryFile(mode="w+", dir=workdir) as errors,
+        tempfile.TemporaryFile(mode="w+", dir=workdir) as output,
+    ):
 
         def run() -> tuple[int, Any]:
             process = subprocess.Popen(
-                [*_cli_command(), *arguments],
-                stdout=subprocess.DEVNULL,
+                [*(command or _cli_command()), *arguments],
+                stdout=output,
                 stderr=errors,
-                env=CHILD_ENV.env,
+                env=env if env is not None else CHILD_ENV.env,
             )
             _, status, usage = os.wait4(process.pid, 0)
             process.returncode = os.waitstatus_to_exitcode(status)
@@ -429,6 +447,8 @@ def run_cli(arguments: Sequence[str], workdir: Path) -> Sample:
         sample, (returncode, usage) = measure(run)
         errors.seek(0)
         sample.stderr = errors.read()
+        output.seek(0)
+        sample.stdout = output.read()
     if returncode != 0:
         raise SystemExit(
             f"integration-index {' '.join(arguments)} failed:\n{sample.stderr[-2000:]}"
@@ -438,11 +458,14 @@ def run_cli(arguments: Sequence[str], workdir: Path) -> Sample:
     return sample
 
 
-def cli_score(directory: Path, jobs: int, workdir: Path, expected: int) -> Sample:
+def cli_score(
+    directory: Path, jobs: int, workdir: Path, expected: int, variant: Variant | None = None
+) -> Sample:
     """``integration-index score DIRECTORY --format csv --output OUT --jobs JOBS``, checked."""
     output = workdir / f"out-jobs{jobs}.csv"
     arguments = ["score", str(directory), "--format", "csv", "--output", str(output)]
-    sample = run_cli([*arguments, "--jobs", str(jobs)], workdir)
+    env = variant.env if variant is not None else None
+    sample = run_cli([*arguments, "--jobs", str(jobs)], workdir, env)
     if f"scored {expected} profile(s); 0 failed" not in sample.stderr:
         raise SystemExit(f"unexpected summary: {sample.stderr.strip()[-500:]}")
     with output.open(encoding="utf-8") as stream:
@@ -450,6 +473,69 @@ def cli_score(directory: Path, jobs: int, workdir: Path, expected: int) -> Sampl
     if lines != expected + 1:
         raise SystemExit(f"{output}: {lines} lines, expected {expected + 1}")
     return sample
+
+
+#: ``score_many`` timed inside a fresh process of the variant, after a warm-up: the in-process
+#: rate without CLI start-up, for any checkout (only public names and the CSV renderer).
+_IN_PROCESS = """
+import json, sys, time
+from integration_index import default_registry, score_many
+from integration_index._cli.outputs import render_csv
+directory, jobs = sys.argv[1], int(sys.argv[2])
+default_registry().frameworks()
+warm = sorted(__import__("glob").glob(directory + "/*.toml"))[:50]
+for result in score_many(warm, render=render_csv):
+    pass
+started, failed, size = time.perf_counter(), 0, 0
+for result in score_many([directory], jobs=jobs, render=render_csv):
+    failed += not result.ok
+    size += len(result.output or "")
+print(json.dumps({"seconds": time.perf_counter() - started, "failed": failed}))
+"""
+
+
+def in_process_score(directory: Path, jobs: int, workdir: Path, variant: Variant) -> Sample:
+    """``score_many([DIRECTORY], jobs=JOBS, render=render_csv)`` in a fresh process of the
+    variant, timed inside it (start-up and warm-up excluded; CPU time is the whole child's)."""
+    sample = run_cli(
+        [str(directory), str(jobs)], workdir, variant.env, [sys.executable, "-c", _IN_PROCESS]
+    )
+    reported = json.loads(sample.stdout.strip().splitlines()[-1])
+    if reported["failed"]:
+        raise SystemExit(f"score_many ({variant.name}): {reported['failed']} profile(s) failed")
+    sample.seconds = reported["seconds"]
+    return sample
+
+
+def import_time(workdir: Path, variant: Variant) -> Sample:
+    """``python -c "import integration_index"``, wall time of the whole child."""
+    return run_cli([], workdir, variant.env, [sys.executable, "-c", "import integration_index"])
+
+
+@dataclass
+class Variant:
+    """One version of the code measured: this checkout with tomli or the fast parser, or the
+    ``--baseline`` checkout (put first on the children's ``PYTHONPATH``)."""
+
+    name: str
+    env: dict[str, str]
+    parser: str  # the parser it uses: "tomli" or "toml-rs"
+
+
+def variants(baseline: Path | None) -> list[Variant]:
+    """The versions to measure side by side."""
+    base = dict(CHILD_ENV.env if CHILD_ENV.env is not None else os.environ)
+    base.pop(PARSER_VARIABLE, None)
+    found = [Variant("after, tomli", {**base, PARSER_VARIABLE: "tomli"}, "tomli")]
+    if fast_parser() is not None:
+        found.append(Variant(f"after, {fast_parser()}", base, "toml-rs"))
+    if baseline is not None:
+        source = (baseline / "src").resolve()
+        if not (source / "integration_index" / "__init__.py").is_file():
+            raise SystemExit(f"--baseline {baseline}: no src/integration_index there")
+        path = os.pathsep.join(filter(None, [str(source), base.get("PYTHONPATH", "")]))
+        found.insert(0, Variant("before", {**base, "PYTHONPATH": path}, "tomli"))
+    return found
 
 
 def stage_times(paths: Sequence[str], repeat: int = 1) -> dict[str, float]:
@@ -470,7 +556,7 @@ def _stage_pass(paths: Sequence[str]) -> dict[str, float]:
     aggregations = registry.aggregations()
     framework = frameworks[FRAMEWORK_ID]
     totals = dict.fromkeys(
-        ("read+decode", "parse (tomli)", "structure (cattrs)", "check_profile",
+        ("read+decode", "parse", "structure (cattrs)", "check_profile",
          "version()", "score_profile", "render_csv"),
         0.0,
     )  # fmt: skip
@@ -505,7 +591,7 @@ def _stage_pass(paths: Sequence[str]) -> dict[str, float]:
 _PROFILED = (
     ("integration_index/_batch.py", "_score_one", "_score_one (everything per file)"),
     ("integration_index/_io/toml.py", "read_text", "read_text"),
-    ("integration_index/_io/toml.py", "parse", "toml.parse (tomli.loads)"),
+    ("integration_index/_io/toml.py", "parse", "toml.parse (toml-rs or tomli)"),
     ("integration_index/_io/documents.py", "load_document", "load_document (parse + cattrs)"),
     ("integration_index/_batch.py", "score_checked", "score_checked"),
     ("integration_index/_model/checks.py", "check_profile", "check_profile"),
@@ -561,10 +647,19 @@ def machine() -> dict[str, Any]:
         "platform": sys.platform,
         "tomli": getattr(tomli, "__version__", "?"),
         "tomli_compiled": not str(getattr(tomli, "__file__", "")).endswith(".py"),
+        "fast_parser": _fast_parser_version(),
         "integration_index": version(),
         "loadavg_at_start": os.getloadavg() if hasattr(os, "getloadavg") else None,
         "source_sha256": _source_fingerprint(),
     }
+
+
+def _fast_parser_version() -> str | None:
+    if fast_parser() is None:
+        return None
+    import toml_rs
+
+    return f"{fast_parser()} {getattr(toml_rs, '__version__', '?')}"
 
 
 def _source_fingerprint() -> str:
@@ -579,7 +674,9 @@ def _source_fingerprint() -> str:
     return digest.hexdigest()[:12]
 
 
-def _verdict(value: float, target: float, at_least: bool) -> str:
+def _verdict(value: float, target: float | None, at_least: bool) -> str:
+    if target is None:
+        return ""
     ok = value >= target if at_least else value <= target
     return f"{'meets' if ok else 'MISSES'} target {'>=' if at_least else '<='} {target:g}x"
 
@@ -602,6 +699,116 @@ def print_table(results: Results) -> None:
         "(best of the rounds; others: CPU share other processes used during that run; spread: how\n"
         " much slower the slowest round was; RSS: peak of the child process)"
     )
+
+
+#: What is measured for each variant: (key, label, files per run; 0: N).
+_KINDS = (
+    ("cli1", "(c) CLI score --format csv --jobs 1", 0),
+    ("cli2", "(d) CLI score --format csv --jobs 2", 0),
+    ("in1", "(c') score_many, in process, 1 job", 0),
+    ("in2", "(d') score_many, in process, 2 jobs", 0),
+    ("startup", "CLI start-up: score of 1 file", 1),
+    ("version", "integration-index --version", 1),
+    ("import", "python -c 'import integration_index'", 1),
+)
+Measurement = tuple[str, int, Callable[[], Sample]]
+
+
+def _measurements(
+    paths: Sequence[str], directory: Path, workdir: Path, n: int, measured: Sequence[Variant]
+) -> list[Measurement]:
+    """Every row of the table: the parse-only rates, then each kind for each variant."""
+    rows: list[Measurement] = [
+        ("(a) parse only: read + tomli.loads", n, lambda: time_parse(paths, tomli.loads)),
+        ("(b) parse only: read + tomllib.loads (stdlib)", n, lambda: time_parse(paths, tomllib.loads)),
+    ]  # fmt: skip
+    if fast_parser() is not None:
+        import toml_rs
+
+        fast = functools.partial(toml_rs.loads, toml_version="1.0.0")
+        rows.insert(1, ("(a) parse only: read + toml-rs", n, lambda: time_parse(paths, fast)))
+    for variant in measured:
+        runs: dict[str, Callable[[], Sample]] = {
+            "cli1": functools.partial(cli_score, directory, 1, workdir, n, variant),
+            "cli2": functools.partial(cli_score, directory, 2, workdir, n, variant),
+            "in1": functools.partial(in_process_score, directory, 1, workdir, variant),
+            "in2": functools.partial(in_process_score, directory, 2, workdir, variant),
+            "startup": functools.partial(
+                run_cli, ["score", paths[0], "--format", "csv"], workdir, variant.env
+            ),
+            "version": functools.partial(run_cli, ["--version"], workdir, variant.env),
+            "import": functools.partial(import_time, workdir, variant),
+        }
+        for key, label, files in _KINDS:
+            rows.append((f"{label} [{variant.name}]", files or n, runs[key]))
+    return rows
+
+
+def _row(results: Results, label: str) -> Row | None:
+    return next((row for row in results.rows if row.name == label), None)
+
+
+def _ratios(
+    results: Results,
+    rounds: Sequence[Sequence[Sample]],
+    measurements: Sequence[Measurement],
+    measured: Sequence[Variant],
+) -> dict[str, float]:
+    """Each variant's ratios against the targets, best-of and paired by round."""
+    names = [name for name, _, _ in measurements]
+    parse_label = {
+        "tomli": "(a) parse only: read + tomli.loads",
+        "toml-rs": "(a) parse only: read + toml-rs",
+    }
+    ratios: dict[str, float] = {}
+    print("\nratios (best of the rounds; paired: median of the same ratio round by round):")
+    for variant in measured:
+        label = {key: f"{text} [{variant.name}]" for key, text, _ in _KINDS}
+        parse_only = parse_label[variant.parser]
+
+        def rate(name: str) -> float:
+            row = _row(results, name)
+            return row.rate if row is not None else float("nan")
+
+        def paired(numerator: str, denominator: str) -> float:
+            i, j = names.index(numerator), names.index(denominator)
+            return statistics.median(r[j].seconds / r[i].seconds for r in rounds)
+
+        found = {
+            "cli_1_job_vs_parse_only": (rate(label["cli1"]) / rate(parse_only), TARGET_PIPELINE_VS_PARSE),
+            "cli_2_jobs_vs_1_job": (rate(label["cli2"]) / rate(label["cli1"]), TARGET_TWO_JOBS_VS_ONE),
+            "in_process_1_job_vs_parse_only": (rate(label["in1"]) / rate(parse_only), None),
+            "in_process_2_jobs_vs_1_job": (rate(label["in2"]) / rate(label["in1"]), None),
+            "paired_cli_1_job_vs_parse_only": (paired(label["cli1"], parse_only), None),
+            "paired_cli_2_jobs_vs_1_job": (paired(label["cli2"], label["cli1"]), None),
+        }  # fmt: skip
+        print(f"  {variant.name} (parser {variant.parser}):")
+        for key, (value, target) in found.items():
+            ratios[f"{variant.name}: {key}"] = value
+            verdict = _verdict(value, target, True) if target is not None else ""
+            print(f"    {key:<34} {value:>6.2f}x  {verdict}")
+        in_process = rate(label["in1"])
+        print(f"    {'in-process 1-job rate':<34} {in_process:>6.0f}/s  (target with the fast "
+              f"parser: >= {TARGET_FAST_RATE}/s)")  # fmt: skip
+    return ratios
+
+
+def print_side_by_side(results: Results, measured: Sequence[Variant]) -> None:
+    """The variants side by side: files/s for the batch rows, seconds for the start-ups."""
+    width = max(14, *(len(variant.name) for variant in measured))
+    print("\nside by side (files/s; the last three rows in milliseconds):")
+    print(f"{'measurement':<40}" + "".join(f" {variant.name:>{width}}" for variant in measured))
+    for _, label, files in _KINDS:
+        cells = []
+        for variant in measured:
+            row = _row(results, f"{label} [{variant.name}]")
+            if row is None:
+                cells.append("")
+            elif files == 1:
+                cells.append(f"{1000 * row.sample.seconds:.0f} ms")
+            else:
+                cells.append(f"{row.rate:.0f}")
+        print(f"{label:<40}" + "".join(f" {cell:>{width}}" for cell in cells))
 
 
 def _parse_sizes(text: str) -> list[int]:
@@ -647,6 +854,12 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser.add_argument("--profile-n", type=int, default=2000, help="files to profile (2000)")
     parser.add_argument("--top", type=int, default=25, help="functions listed by the profile")
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="another checkout of the project (e.g. a 'git worktree add /tmp/ii-before e50e6b1'):"
+        " its src/ is measured too, as 'before', side by side with this one",
+    )
     args = parser.parse_args(list(argv) if argv is not None else None)
     n = args.n if args.n is not None else (500 if args.quick else 2000)
     rss_sizes = _parse_sizes(
@@ -675,34 +888,13 @@ def main(argv: Iterable[str] | None = None) -> int:
     print(json.dumps(results.machine), file=sys.stderr)
 
     time_parse(paths, tomli.loads)  # warm the page cache
-    time_score_many(paths)  # warm up: plans, converters, caches
-    run_cli(["score", paths[0], "--format", "csv"], workdir)  # and the CLI (--pycache: compile)
-    repeat = args.repeat
-    measurements: list[tuple[str, int, Callable[[], Sample]]] = [
-        ("(a) parse only: read + tomli.loads", n, lambda: time_parse(paths, tomli.loads)),
-        (
-            "(b) parse only: read + tomllib.loads (stdlib)",
-            n,
-            lambda: time_parse(paths, tomllib.loads),
-        ),
-        *(
-            (
-                f"({'c' if jobs == 1 else 'd'}) CLI score --format csv --jobs {jobs}",
-                n,
-                functools.partial(cli_score, directory, jobs, workdir, n),
-            )
-            for jobs in (1, 2)
-        ),
-        ("(c') score_many(render=render_csv), in process", n, lambda: time_score_many(paths)),
-        ("(d') score_many(jobs=2, ...), in process", n, lambda: time_score_many(paths, 2)),
-        (
-            "CLI start-up: score of 1 file",
-            1,
-            lambda: run_cli(["score", paths[0], "--format", "csv"], workdir),
-        ),
-    ]
+    measured = variants(args.baseline)
+    for variant in measured:  # warm up (--pycache: compile) each variant's CLI
+        run_cli(["score", paths[0], "--format", "csv"], workdir, variant.env)
+    measurements = _measurements(paths, directory, workdir, n, measured)
     # Rounds interleave the measurements, so that a slow spell of the machine hits them all
     # alike; each row keeps its fastest round, and the paired ratios are taken round by round.
+    repeat = args.repeat
     rounds: list[list[Sample]] = []
     for number in range(max(1, repeat)):
         print(f"round {number + 1}/{repeat}", file=sys.stderr)
@@ -713,51 +905,20 @@ def main(argv: Iterable[str] | None = None) -> int:
         fastest = min(samples, key=lambda sample: sample.seconds)
         slowest = max(sample.seconds for sample in samples)
         rows.append(Row(name, files, fastest, spread=slowest / fastest.seconds - 1.0))
-    startup = rows[-1].sample
 
     stages = stage_times(paths, repeat)
     results.stages = stages
     stage_total = sum(stages.values())
     print_table(results)
-    print(f"\nper-stage time of the 1-job pipeline over {n} files (no profiler):")
+    print(f"\nper-stage time of the 1-job pipeline over {n} files (no profiler; parser: "
+          f"{fast_parser() or 'tomli'}):")  # fmt: skip
     for name, seconds in stages.items():
         print(
             f"  {name:<20} {seconds:>7.3f} s  {1e6 * seconds / n:>7.0f} us/file"
             f"  {100 * seconds / stage_total:>5.1f}%"
         )
-
-    rates = {row.name[:4]: row.rate for row in results.rows}
-    ratios = {
-        "pipeline_1_job_vs_parse_only": rates["(c) "] / rates["(a) "],
-        "two_jobs_vs_one_job": rates["(d) "] / rates["(c) "],
-        "in_process_vs_parse_only": rates["(c')"] / rates["(a) "],
-        "in_process_two_jobs_vs_one": rates["(d')"] / rates["(c')"],
-        "cli_startup_share_of_1_job_run": startup.seconds / rows[2].sample.seconds,
-        # The same ratios round by round (each pair measured minutes apart at most), median.
-        "paired_median_pipeline_1_job_vs_parse_only": statistics.median(
-            r[0].seconds / r[2].seconds for r in rounds
-        ),
-        "paired_median_two_jobs_vs_one_job": statistics.median(
-            r[2].seconds / r[3].seconds for r in rounds
-        ),
-    }
-    print("\nratios:")
-    print(
-        f"  CLI pipeline, 1 job / parse only:  {ratios['pipeline_1_job_vs_parse_only']:.2f}x  "
-        + _verdict(ratios["pipeline_1_job_vs_parse_only"], TARGET_PIPELINE_VS_PARSE, True)
-    )
-    print(
-        f"  CLI 2 jobs / 1 job:                {ratios['two_jobs_vs_one_job']:.2f}x  "
-        + _verdict(ratios["two_jobs_vs_one_job"], TARGET_TWO_JOBS_VS_ONE, True)
-    )
-    print(
-        f"  paired by round (median):          1 job / parse "
-        f"{ratios['paired_median_pipeline_1_job_vs_parse_only']:.2f}x, 2 jobs / 1 job "
-        f"{ratios['paired_median_two_jobs_vs_one_job']:.2f}x"
-    )
-    print(f"  in-process score_many / parse:     {ratios['in_process_vs_parse_only']:.2f}x")
-    print(f"  in-process 2 jobs / 1 job:         {ratios['in_process_two_jobs_vs_one']:.2f}x")
-    print(f"  CLI start-up / 1-job run:          {ratios['cli_startup_share_of_1_job_run']:.1%}")
+    ratios = _ratios(results, rounds, measurements, measured)
+    print_side_by_side(results, measured)
 
     if rss_sizes:
         print("\npeak RSS of `integration-index score DIR --format csv --output OUT --jobs 1`:")
@@ -794,6 +955,7 @@ def main(argv: Iterable[str] | None = None) -> int:
         for row, raw in zip(results.rows, data["rows"], strict=True):
             raw["files_per_second"] = row.rate
             raw["sample"].pop("stderr")
+            raw["sample"].pop("stdout")
         args.json.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     return 0
 

@@ -17,6 +17,7 @@ import attrs
 
 import integration_index as ii
 from integration_index import Framework, Registry
+from integration_index.analysis import PeerRule
 from integration_index.model import ReportSection
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -292,4 +293,47 @@ def hostile_cases(tmp: Path) -> dict[str, Case]:
         "progress": _progress(registry, [early, late]),
         "peer-review": _peer_review(registry, reviews),
         "compare": _compare(registry, [late, *others], "hostile"),
+    }
+
+
+# -- the cohort example: analysis notes, peer groups, bounds, overlaps, rank intervals ------------
+
+COHORT = ROOT / "examples" / "cohort"
+
+
+def cohort_reports() -> dict[str, Callable[[str, str], str]]:
+    """Reports on the cohort example that show what the shipped examples' reports do not: a
+    score report with the cohort table, an imputed value and overridden weights, one with a
+    switched-off criterion, and rankings by country (with rank intervals) and by similarity.
+    Each is render(format, language) -> text."""
+    framework = ii.load_framework(COHORT / "framework.toml")
+    profiles = [ii.load_profile(p) for p in sorted((COHORT / "profiles").glob("*.toml"))]
+    one = next(p for p in profiles if p.city.id == "barholby")
+    weights = ii.load_weights(COHORT / "weights.toml")
+    weighted = ii.score(one, framework, cohort=profiles, weights=weights)
+    plain = ii.score(one, framework, cohort=profiles)
+    entries = [(p, ii.score(p, framework, cohort=profiles)) for p in profiles]
+    first, second = (r.city_id for r in ii.rank_cities(entries).rows[:2])
+    by_country = ii.rank_cities(
+        entries, peers=PeerRule(by="country"), intervals={first: (1, 2), second: (1, 3)}
+    )
+    similar = ii.rank_cities(
+        entries, peers=PeerRule(by="similar", k=3, factors=("population", "metadata.coastal"))
+    )
+
+    def report(card: ii.ScoreCard) -> Callable[[str, str], str]:
+        return lambda fmt, lang: ii.render(
+            one, format=_format(fmt), language=lang, frameworks=[framework], cards=[card]
+        )
+
+    def ranking(ranked: Any) -> Callable[[str, str], str]:
+        return lambda fmt, lang: ii.render(
+            ranked, format=_format(fmt), language=lang, framework=framework
+        )
+
+    return {
+        "report-weights": report(weighted),
+        "report-switched-off": report(plain),
+        "compare-country": ranking(by_country),
+        "compare-similar": ranking(similar),
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import datetime
+import importlib
 import json
 import pickle
 import subprocess
@@ -42,13 +43,33 @@ def test_all_is_sorted_and_init_only_re_exports() -> None:
     for name in ii.__all__:
         assert hasattr(ii, name), name
     tree = ast.parse((PACKAGE / "__init__.py").read_text(encoding="utf-8"))
+    typed: dict[str, str] = {}  # name -> module, from the `if TYPE_CHECKING:` imports
     for node in tree.body:
-        assert isinstance(node, ast.ImportFrom | ast.Assign | ast.Expr | ast.FunctionDef), ast.dump(
-            node
+        assert isinstance(
+            node, ast.ImportFrom | ast.Import | ast.Assign | ast.AnnAssign | ast.Expr | ast.If
+        ) or (isinstance(node, ast.FunctionDef) and node.name in ("__getattr__", "__dir__")), (
+            ast.dump(node)
         )
-        if isinstance(node, ast.ImportFrom) and node.module != "__future__":
+        if isinstance(node, ast.Import):
+            assert [alias.name for alias in node.names] == ["importlib"]
+        if isinstance(node, ast.If):
+            assert ast.unparse(node.test) == "TYPE_CHECKING"
+            for child in node.body:
+                assert isinstance(child, ast.ImportFrom), ast.dump(child)
+                assert child.module is not None
+                assert child.module.startswith("integration_index."), child.module
+                typed.update((alias.name, child.module) for alias in child.names)
+        if isinstance(node, ast.ImportFrom) and node.module not in ("__future__", "typing"):
             assert node.module is not None
             assert node.module.startswith("integration_index."), node.module
+    # The lazily imported names are exactly those typed for mypy, and each comes from where the
+    # type checker looks for it (or from the facade module that re-exports it).
+    lazy: dict[str, str] = ii._LAZY
+    assert set(lazy) | {"version", "__version__"} == set(ii.__all__)
+    assert set(typed) == set(lazy)
+    for name, module in lazy.items():
+        assert module == typed[name] or typed[name] == "integration_index._api", name
+        assert getattr(ii, name) is getattr(importlib.import_module(typed[name]), name)
 
 
 def test_version_comes_from_the_installed_metadata() -> None:
@@ -233,8 +254,8 @@ def card_of(path: Path) -> ii.ScoreCard:
 def test_a_card_carries_its_schema_version() -> None:
     card = card_of(EXAMPLES / "eurocities" / "rivermouth-2024.toml")
     data = ii.scorecard_to_dict(card)
-    assert data["schema_version"] == "1.0"
-    assert json.loads(ii.scorecard_to_json(card))["schema_version"] == "1.0"
+    assert data["schema_version"] == "1.1"
+    assert json.loads(ii.scorecard_to_json(card))["schema_version"] == "1.1"
     assert ii.scorecard_from_dict(data) == card
     unversioned = {key: value for key, value in data.items() if key != "schema_version"}
     assert ii.scorecard_from_dict(unversioned) == card  # cards of 0.1 carry no version: 1.0

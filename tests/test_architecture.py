@@ -18,13 +18,13 @@ PLUGINS = Path(__file__).resolve().parent.parent / "plugins"
 
 #: The import layers, first to last: each names top-level parts of the package.
 LAYERS: tuple[frozenset[str], ...] = (
-    frozenset({"exceptions", "_model"}),
+    frozenset({"exceptions", "_model", "_version"}),
     frozenset({"_i18n"}),
     frozenset({"_scoring"}),
     frozenset({"_io"}),
-    frozenset({"_analysis"}),
+    frozenset({"_analysis", "_vector"}),
     frozenset({"hookspecs", "_plugins"}),
-    frozenset({"_batch", "_reports", "_spreadsheet"}),
+    frozenset({"_batch", "_pool", "_reports", "_spreadsheet"}),
     frozenset({"_api", "model", "analysis", "testing", "__init__"}),
     frozenset({"_cli", "__main__"}),
 )

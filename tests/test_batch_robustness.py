@@ -120,6 +120,24 @@ def test_deep_nesting_is_an_error_not_a_recursion_error() -> None:
         parse("a = " + "[" * 5000 + "]" * 5000, "deep.toml", ProfileError)
 
 
+def test_the_nesting_error_says_the_depth_where_it_starts(monkeypatch: pytest.MonkeyPatch) -> None:
+    from integration_index._io import toml
+
+    monkeypatch.setattr(toml, "_fast_loads", None)  # tomli's limit, the one the message states
+    said = toml._TOMLI_DEPTH
+    deepest, message = 0, ""
+    for depth in (100, 200, 300, 350, 400, 450, 500, 600, 1000):
+        try:
+            parse("a = " + "[" * depth + "]" * depth, "deep.toml", ProfileError)
+        except ProfileError as exc:
+            message = str(exc)
+            break
+        deepest = depth
+    assert f"more than about {said} levels deep" in message
+    # The message is right within a quarter: it parses below the number said, fails above it.
+    assert said * 3 // 4 <= deepest <= said * 5 // 4, deepest
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
 def test_a_fifo_is_refused_without_waiting(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe.toml"

@@ -199,7 +199,7 @@ def test_score_formats_agree(cli: Cli) -> None:
     assert len(markdown.splitlines()) == len(cards) + 2
     assert {row["node"] for row in tidy} >= {"overall", "01", "01.1", "stakeholders"}
     for item in cards:
-        assert item["card"]["schema_version"] == "1.0"
+        assert item["card"]["schema_version"] == "1.1"
         card = ii.scorecard_from_dict(item["card"])
         assert ii.scorecard_to_dict(card) == item["card"]
 

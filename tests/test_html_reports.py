@@ -318,7 +318,7 @@ def test_the_command_line_writes_html_reports(cli: Cli, tmp_path: Path) -> None:
     plan = (tmp_path / "plan.html").read_text(encoding="utf-8")
     assert '<html lang="fr"' in plan and "Gains rapides" in plan and "20 mars 2024" in plan
     ranking = (tmp_path / "ranking.html").read_text(encoding="utf-8")
-    # The command line gives the ranked cards: the chart draws each city's bounds.
+    # The ranking's rows carry the bounds: the chart draws each city's.
     assert ranking.count('<path class="range"') >= 2
 
 
@@ -335,3 +335,33 @@ def test_html_without_the_extra_is_a_usage_error(cli: Cli, monkeypatch: pytest.M
     assert result.returncode == 2
     assert "pip install 'integration-index[reports]'" in result.stderr
     assert result.stdout == ""
+
+
+def test_the_ranking_chart_draws_each_rows_bounds_and_marks_overlaps() -> None:
+    """The bounds come from the ranking's rows (no cards given). On the shipped examples
+    (docs/guides/analysts.md): Porto Verde 73.9-73.9, Ostavia 29.8-76.0, Rivermouth 48.9-51.7,
+    Lindenburg 42.8-45.4. Ostavia's interval holds every other city's score, so all four
+    overlap; Porto Verde's interval is a point, drawn as a dot alone."""
+    require_reports_extra()
+    paths = sorted((EXAMPLES / "eurocities").glob("*.toml"))
+    entries = [(p, ii.score(p, "eurocities")) for p in map(ii.load_profile, paths)]
+    ranking = ii.rank_cities(entries)
+    for language, porto in (("en", "73.9 ≈"), ("fr", "73,9 ≈")):
+        page = ii.render(ranking, format="html", language=language)
+        rows = re.findall(
+            r'<g class="city-row" data-id="([^"]*)" data-score="[^"]*"( data-overlaps="true")?>'
+            r"(.*?)</g>",
+            page,
+            re.S,
+        )
+        assert {city for city, overlaps, _ in rows if overlaps} == {
+            "porto-verde",
+            "ostavia",
+            "rivermouth",
+            "lindenburg",
+        }
+        ranged = {city for city, _, body in rows if '<path class="range"' in body}
+        assert ranged == {"ostavia", "rivermouth", "lindenburg"}
+        porto_row = next(body for city, _, body in rows if city == "porto-verde")
+        assert '<text class="value"' in porto_row and f">{porto}</text>" in porto_row
+        assert 'class="k-overlaps"' in page  # the legend explains the mark

@@ -812,6 +812,127 @@ def test_the_tryfirst_plugin_keeps_a_contested_framework_id_registered_before(
     assert registry.errors() == ()
 
 
+class ClaimsTheBuiltIn:
+    """A third-party plugin that registers a framework under the id of the built-in one."""
+
+    @ii.hookimpl
+    def integration_index_register_frameworks(self, register: Register) -> None:
+        register(demo_framework("eurocities", title="an impostor"))
+
+
+def _outcome(
+    registry: Registry, framework_id: str
+) -> tuple[object, list[tuple[str, str]], dict[str, str]]:
+    """What a registry says about a contested id: who has it, the errors, the statuses."""
+    try:
+        owner: object = (
+            registry.framework_plugin(framework_id),
+            registry.get_framework(framework_id),
+        )
+    except ii.exceptions.UnknownFrameworkError as exc:
+        owner = str(exc).split(";")[0]
+    errors = sorted((error.plugin or "", str(error)) for error in registry.errors())
+    return owner, errors, {info.name: info.status for info in registry.plugins()}
+
+
+@pytest.mark.parametrize(("one", "other"), [("alpha", "omega"), ("omega", "alpha")])
+def test_two_entry_points_claiming_one_id_alike_keep_it_neither(
+    monkeypatch: pytest.MonkeyPatch, one: str, other: str
+) -> None:
+    # Neither is tryfirst: pluggy would call the one registered last (by name) first, so "the
+    # first keeps it" would let plugin names decide. Neither keeps it, and both are told why.
+    fake_entry_points(
+        monkeypatch, {one: ClaimsPlainly(f"{one}"), other: ClaimsPlainly(f"{other}")}, []
+    )
+    registry = Registry(blocked=())
+    owner, errors, statuses = _outcome(registry, "shared")
+    assert owner == "unknown framework 'shared'"
+    advice = (
+        "too, at the same priority; none of them keeps it (mark the one that must win tryfirst, "
+        "or block the others with INTEGRATION_INDEX_BLOCK_PLUGINS)"
+    )
+    assert errors == [
+        ("alpha", f"plugin 'alpha': framework 'shared' is registered by plugin 'omega' {advice}"),
+        ("omega", f"plugin 'omega': framework 'shared' is registered by plugin 'alpha' {advice}"),
+    ]
+    assert statuses == {"alpha": "failed", "omega": "failed"}
+
+
+@pytest.mark.parametrize("impostor", ["aaa-impostor", "zzz-impostor"])
+def test_a_plugin_cannot_take_a_built_in_frameworks_id_whatever_its_name(
+    monkeypatch: pytest.MonkeyPatch, impostor: str
+) -> None:
+    fake_entry_points(
+        monkeypatch,
+        {impostor: ClaimsTheBuiltIn()},
+        [("eurocities", "integration_index_eurocities")],
+    )
+    registry = Registry(blocked=())
+    owner, errors, statuses = _outcome(registry, "eurocities")
+    assert owner == "unknown framework 'eurocities'"  # not silently the impostor's
+    assert [plugin for plugin, _ in errors] == sorted(["eurocities", impostor])
+    for plugin, message in errors:
+        other = impostor if plugin == "eurocities" else "eurocities"
+        assert message.startswith(
+            f"plugin {plugin!r}: framework 'eurocities' is registered by plugin {other!r} too"
+        )
+    assert statuses == {"eurocities": "failed", impostor: "failed"}
+    # The same outcome, names aside, whichever name sorts first.
+    registry_ok = Registry(blocked=(impostor,))
+    assert registry_ok.framework_plugin("eurocities") == "eurocities"
+
+
+class ClaimsAnAggregation:
+    """Registers the aggregation "shared_mean"."""
+
+    @ii.hookimpl
+    def integration_index_register_aggregations(self, register: Any) -> None:
+        register("shared_mean", _mean_of_values, monotone=True)
+
+
+def _mean_of_values(values: Any, weights: Any, node: Any) -> float | None:
+    present = [value for value in values if value is not None]
+    return sum(present) / len(present) if present else None
+
+
+@pytest.mark.parametrize(("one", "other"), [("alpha", "omega"), ("omega", "alpha")])
+def test_an_aggregation_name_claimed_alike_is_nobodys_whatever_the_names(
+    monkeypatch: pytest.MonkeyPatch, one: str, other: str
+) -> None:
+    fake_entry_points(monkeypatch, {one: ClaimsAnAggregation(), other: ClaimsAnAggregation()}, [])
+    registry = Registry(blocked=())
+    assert "shared_mean" not in registry.aggregations()
+    errors = sorted((error.plugin or "", str(error)) for error in registry.errors())
+    assert [plugin for plugin, _ in errors] == ["alpha", "omega"]
+    assert errors[0][1].startswith(
+        "plugin 'alpha': aggregation 'shared_mean' is registered by plugin 'omega' too"
+    )
+    assert errors[1][1].startswith(
+        "plugin 'omega': aggregation 'shared_mean' is registered by plugin 'alpha' too"
+    )
+    # Registered one after the other, the newcomer is refused and the first keeps it.
+    registry = Registry(entry_points=False)
+    registry.register_plugin(ClaimsAnAggregation(), name=other)
+    with pytest.raises(PluginError) as refused:
+        registry.register_plugin(ClaimsAnAggregation(), name=one)
+    assert str(refused.value) == (
+        f"plugin {one!r}: aggregation 'shared_mean' is already registered by plugin {other!r}"
+    )
+    assert registry.aggregations()["shared_mean"].plugin == other
+
+
+def test_the_same_plugin_registering_an_id_twice_is_its_own_error() -> None:
+    class Twice:
+        @ii.hookimpl
+        def integration_index_register_frameworks(self, register: Register) -> None:
+            register(demo_framework("twice"))
+            register(demo_framework("twice", title="again"))
+
+    registry = Registry(entry_points=False)
+    with pytest.raises(PluginError, match="framework 'twice' is already registered by plugin"):
+        registry.register_plugin(Twice(), name="twice")
+
+
 # -- aggregation results are checked --------------------------------------------------------
 
 

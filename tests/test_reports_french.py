@@ -14,11 +14,13 @@ import importlib
 import itertools
 import os
 import re
+from collections.abc import Callable
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from conftest import Cli
-from report_cases import EXAMPLES, KINDS, Case, example_cases
+from report_cases import EXAMPLES, KINDS, ROOT, Case, cohort_reports, example_cases
 
 from integration_index._i18n import Catalogue
 
@@ -132,6 +134,36 @@ def test_french_html_reports_hold_no_english_catalogue_string(
     assert _leaks(" ".join(Visible(cases[kind].render("html", "en")).parts))
 
 
+#: What each cohort report must show in English (so that the French test searches the new
+#: messages: the analysis notes, peer groups, bounds, possible ranks, overlaps, rank intervals).
+COHORT_SHOWS = {
+    "report-weights": ["Normalised against a cohort", "Missing values imputed", "overridden"],
+    "report-switched-off": ["Switched off (weight 0, shown but not counted)"],
+    "compare-country": ["possible ranks", "rank interval", "Peer groups: by country", "≈"],
+    "compare-similar": ["each city with its 3 most similar cities", "3 most similar"],
+}
+
+
+@pytest.fixture(scope="module")
+def cohort() -> dict[str, Callable[[str, str], str]]:
+    return cohort_reports()
+
+
+@pytest.mark.parametrize("name", sorted(COHORT_SHOWS))
+def test_french_cohort_reports_hold_no_english_catalogue_string(
+    cohort: dict[str, Callable[[str, str], str]], name: str
+) -> None:
+    english = cohort[name]("markdown", "en")
+    assert all(shown in english for shown in COHORT_SHOWS[name]), english
+    assert _leaks(english)
+    text = cohort[name]("markdown", "fr")
+    assert _leaks(text, _markdown_labels(text)) == []
+    require_reports_extra()
+    page = cohort[name]("html", "en")
+    assert all(shown in " ".join(Visible(page).parts) for shown in COHORT_SHOWS[name])
+    assert _leaks(" ".join(Visible(cohort[name]("html", "fr")).parts)) == []
+
+
 def test_the_french_terminal_table(cli: Cli) -> None:
     result = cli("score", EXAMPLES / "eurocities" / "rivermouth-2024.toml", "--language", "fr")
     assert result.returncode == 0, result.stderr
@@ -143,3 +175,66 @@ def test_the_french_terminal_table(cli: Cli) -> None:
     assert english.stdout.splitlines()[0].split()[:2] == ["city", "framework"]
     markdown = cli("score", EXAMPLES / "eurocities", "--format", "markdown", "--language", "fr")
     assert markdown.stdout.startswith("| ville | cadre | date | score | brut |")
+
+
+def test_what_if_in_french_markdown_and_html(cli: Cli, tmp_path: Path) -> None:
+    cohort = ROOT / "examples" / "cohort"
+    args: list[str | Path] = [
+        "what-if",
+        cohort / "profiles" / "barholby.toml",
+        cohort / "scenario.toml",
+        "--framework-file",
+        cohort / "framework.toml",
+        "--cohort",
+        cohort / "profiles",
+    ]
+    english = cli(*args)
+    assert english.returncode == 0, english.stderr
+    # The figures of docs/guides/analysts.md: rank 13 -> 3 of 36; plan 50 -> 100.
+    assert "Rank in the cohort of 36: 13 -> 3 (+10 places)" in english.stdout
+    assert "| plan | 50.00 | 100.00 | +50.00 |" in english.stdout
+    french = cli(*args, "--language", "fr")
+    assert french.returncode == 0, french.stderr
+    text = french.stdout
+    assert text.startswith("# Et si : ")
+    assert "Rang dans la cohorte de 36 : 13 → 3 (+10 places)" in text
+    assert "| plan | 50,00 | 100,00 | +50,00 |" in text
+    assert _leaks(text, _markdown_labels(text)) == [] and _leaks(english.stdout)
+    require_reports_extra()
+    page = tmp_path / "what-if.html"
+    assert cli(*args, "--language", "fr", "--format", "html", "-o", page).returncode == 0
+    visible = " ".join(Visible(page.read_text(encoding="utf-8")).parts)
+    assert "Rang dans la cohorte de 36 : 13 → 3 (+10 places)" in visible
+    assert "100,00" in visible and _leaks(visible) == []
+
+
+def test_the_uncertainty_table_in_french(cli: Cli) -> None:
+    if os.environ.get("CI"):
+        importlib.import_module("numpy")
+    else:
+        pytest.importorskip("numpy", reason="the analysis extra is not installed")
+    args: list[str | Path] = [
+        "uncertainty",
+        EXAMPLES,
+        "--framework",
+        "eurocities",
+        "--draws",
+        "100",
+    ]
+    english = cli(*args)
+    french = cli(*args, "--language", "fr")
+    assert english.returncode == french.returncode == 0, french.stderr
+    assert (
+        english.stdout.splitlines()[0] == "framework eurocities: 5 cities, 96 runs (N = 16), seed 0"
+    )
+    assert (
+        french.stdout.splitlines()[0]
+        == "cadre eurocities : 5 villes, 96 tirages (N = 16), graine 0"
+    )
+    header = french.stdout.splitlines()[3]
+    assert header.split()[:3] == ["rang", "ville", "score"] and header.endswith("écart type")
+    # The same figures, with the decimal comma: Porto Verde's 73.88 is 73,88.
+    english_row = next(line for line in english.stdout.splitlines() if "Porto Verde" in line)
+    french_row = next(line for line in french.stdout.splitlines() if "Porto Verde" in line)
+    assert french_row.split() == [cell.replace(".", ",") for cell in english_row.split()]
+    assert "73,88" in french_row

@@ -13,57 +13,166 @@ first use).
 
 from __future__ import annotations
 
-from integration_index._api import (
-    DEFAULT_POPULATION_BANDS,
-    REPORT_FORMATS,
-    check_profile,
-    default_registry,
-    development_plan,
-    dumps_framework,
-    dumps_profile,
-    get_framework,
-    list_frameworks,
-    list_plugins,
-    load_framework,
-    load_profile,
-    loads_framework,
-    loads_profile,
-    merge_reviews,
-    peer_review,
-    peer_review_markdown,
-    plan_markdown,
-    profile_markdown,
-    progress_markdown,
-    rank_cities,
-    ranking_markdown,
-    read_workbook,
-    register_plugin,
-    related,
-    render,
-    score,
-    score_many,
-    scorecard_from_dict,
-    scorecard_from_json,
-    scorecard_to_dict,
-    scorecard_to_json,
-    track_progress,
-    unregister_plugin,
-    version,
-    write_workbook,
-)
-from integration_index._batch import ScoreResult, expand_inputs
-from integration_index._model.framework import Framework
-from integration_index._model.profile import CityProfile
-from integration_index._model.scorecard import ScoreCard
-from integration_index._plugins.registry import PluginInfo, Registry
-from integration_index.hookspecs import hookimpl
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the names' types; at run time each is imported on first use (below)
+    from integration_index._api import (
+        DEFAULT_POPULATION_BANDS,
+        check_profile,
+        default_registry,
+        development_plan,
+        dumps_framework,
+        dumps_profile,
+        get_framework,
+        list_frameworks,
+        list_plugins,
+        load_framework,
+        load_profile,
+        loads_framework,
+        loads_profile,
+        merge_reviews,
+        peer_review,
+        rank_cities,
+        read_workbook,
+        register_plugin,
+        related,
+        score,
+        score_many,
+        scorecard_from_dict,
+        scorecard_from_json,
+        scorecard_to_dict,
+        scorecard_to_json,
+        track_progress,
+        unregister_plugin,
+        write_workbook,
+    )
+    from integration_index._api.analysis import rank_uncertainty, score_arrays, to_frame
+    from integration_index._api.cohort import (
+        cohort_stats,
+        dumps_cohort_stats,
+        load_cohort_stats,
+        load_scenario,
+        load_weights,
+        what_if,
+    )
+    from integration_index._api.reports import (
+        REPORT_FORMATS,
+        peer_review_markdown,
+        plan_markdown,
+        profile_markdown,
+        progress_markdown,
+        ranking_markdown,
+        render,
+    )
+    from integration_index._batch import ScoreResult, expand_inputs
+    from integration_index._model.framework import Framework
+    from integration_index._model.profile import CityProfile
+    from integration_index._model.scorecard import ScoreCard
+    from integration_index._plugins.registry import PluginInfo, Registry
+    from integration_index.hookspecs import hookimpl
+
+from integration_index._version import version
+
+#: Where each public name lives. ``import integration_index`` imports none of these modules (nor
+#: attrs, cattrs or pluggy): a name's module is imported when the name is first used, so that a
+#: command (``integration-index --version``) or an application pays only for what it uses.
+_LAZY: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "check_profile",
+            "default_registry",
+            "dumps_framework",
+            "dumps_profile",
+            "get_framework",
+            "list_frameworks",
+            "list_plugins",
+            "load_framework",
+            "load_profile",
+            "loads_framework",
+            "loads_profile",
+            "register_plugin",
+            "related",
+            "score",
+            "score_many",
+            "scorecard_from_dict",
+            "scorecard_from_json",
+            "scorecard_to_dict",
+            "scorecard_to_json",
+            "unregister_plugin",
+        ),
+        "integration_index._api.core",
+    ),
+    **dict.fromkeys(
+        (
+            "DEFAULT_POPULATION_BANDS",
+            "development_plan",
+            "merge_reviews",
+            "peer_review",
+            "rank_cities",
+            "track_progress",
+        ),
+        "integration_index._api.modes",
+    ),
+    **dict.fromkeys(
+        (
+            "REPORT_FORMATS",
+            "peer_review_markdown",
+            "plan_markdown",
+            "profile_markdown",
+            "progress_markdown",
+            "ranking_markdown",
+            "render",
+        ),
+        "integration_index._api.reports",
+    ),
+    **dict.fromkeys(
+        (
+            "cohort_stats",
+            "dumps_cohort_stats",
+            "load_cohort_stats",
+            "load_scenario",
+            "load_weights",
+            "what_if",
+        ),
+        "integration_index._api.cohort",
+    ),
+    **dict.fromkeys(
+        (
+            "rank_uncertainty",
+            "score_arrays",
+            "to_frame",
+        ),
+        "integration_index._api.analysis",
+    ),
+    "read_workbook": "integration_index._api.workbooks",
+    "write_workbook": "integration_index._api.workbooks",
+    "ScoreResult": "integration_index._batch",
+    "expand_inputs": "integration_index._batch",
+    "Framework": "integration_index._model.framework",
+    "CityProfile": "integration_index._model.profile",
+    "ScoreCard": "integration_index._model.scorecard",
+    "PluginInfo": "integration_index._plugins.registry",
+    "Registry": "integration_index._plugins.registry",
+    "hookimpl": "integration_index.hookspecs",
+}
 
 
-def __getattr__(name: str) -> str:
-    # Read the version from the package metadata on first use, not at import time.
+def __getattr__(name: str) -> Any:
+    # PEP 562: import a public name's module on first use; read the version from the package
+    # metadata on first use, not at import time.
     if name == "__version__":
         return version()
-    raise AttributeError(f"module 'integration_index' has no attribute {name!r}")
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'integration_index' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later uses find it without this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
 
 
 __all__ = [
@@ -77,8 +186,10 @@ __all__ = [
     "ScoreResult",
     "__version__",
     "check_profile",
+    "cohort_stats",
     "default_registry",
     "development_plan",
+    "dumps_cohort_stats",
     "dumps_framework",
     "dumps_profile",
     "expand_inputs",
@@ -86,8 +197,11 @@ __all__ = [
     "hookimpl",
     "list_frameworks",
     "list_plugins",
+    "load_cohort_stats",
     "load_framework",
     "load_profile",
+    "load_scenario",
+    "load_weights",
     "loads_framework",
     "loads_profile",
     "merge_reviews",
@@ -97,19 +211,23 @@ __all__ = [
     "profile_markdown",
     "progress_markdown",
     "rank_cities",
+    "rank_uncertainty",
     "ranking_markdown",
     "read_workbook",
     "register_plugin",
     "related",
     "render",
     "score",
+    "score_arrays",
     "score_many",
     "scorecard_from_dict",
     "scorecard_from_json",
     "scorecard_to_dict",
     "scorecard_to_json",
+    "to_frame",
     "track_progress",
     "unregister_plugin",
     "version",
+    "what_if",
     "write_workbook",
 ]

@@ -332,7 +332,7 @@ def profiles(
     return CityProfile(
         city=_profile.City(
             id=draw(st.sampled_from(["rivermouth", "x", "city-9"])),
-            name=draw(_NAMES | _ANY),
+            name=draw(_NAMES | _ANY.filter(str.strip)),
             country=draw(st.none() | _NAMES),
             population=draw(st.none() | st.integers(0, 10**7)),
         ),

@@ -7,10 +7,11 @@ as a registered id.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from integration_index._analysis.compare import Ranking, rank
 from integration_index._analysis.peer_review import PeerReview, review
+from integration_index._analysis.peers import PeerRule
 from integration_index._analysis.plan import DevelopmentPlan
 from integration_index._analysis.plan import development_plan as _development_plan
 from integration_index._analysis.progress import ProgressReport, compare_assessments
@@ -160,13 +161,28 @@ def rank_cities(
     *,
     bands: Sequence[int] = DEFAULT_POPULATION_BANDS,
     sources: Sequence[str | None] | None = None,
+    peers: PeerRule | None = None,
+    intervals: Mapping[str, tuple[int, int]] | None = None,
 ) -> Ranking:
     """Rank cities by adjusted overall score (the latest assessment of each), overall and within
-    peer groups of similar population.
+    peer groups (of similar population by default), in O(n log n).
+
+    Equal scores to 2 decimals share a rank, competition style (1, 2, 2, 4). Each row shows the
+    city's bounds, the best and worst ranks they allow, and ``overlaps`` when its interval
+    overlaps another city's (their order is then not established).
 
     Two different assessments of one city on one date are ambiguous: an error, never decided by
     the order of the entries (the same assessment given twice counts once). *sources* names each
     entry (its file) in that error.
+
+    Args:
+        entries: (profile, card) pairs, one framework.
+        bands: Population band limits, for population peer groups.
+        sources: Each entry's file, for error messages.
+        peers: How peer groups form (by population band, country, region, a metadata key, a
+            contextual factor, or the k most similar cities); population bands by default.
+        intervals: City id -> (low, high) rank interval from an uncertainty analysis, shown in
+            the ranking.
 
     Raises:
         ValueError: the cards were scored against different frameworks.
@@ -176,4 +192,11 @@ def rank_cities(
     scored_with = sorted({card.framework_id for _, card in listed})
     if len(scored_with) > 1:
         raise ValueError(f"cannot rank cards of several frameworks together: {scored_with}")
-    return rank(listed, sorted(bands), sources=sources, refuse_ambiguous=True)
+    return rank(
+        listed,
+        sorted(bands),
+        sources=sources,
+        refuse_ambiguous=True,
+        peers=peers,
+        intervals=intervals,
+    )

@@ -18,6 +18,7 @@ from integration_index._analysis.peer_review import PeerReview
 from integration_index._analysis.plan import DevelopmentPlan
 from integration_index._analysis.progress import ProgressReport
 from integration_index._analysis.review_files import MergedReview
+from integration_index._analysis.whatif import WhatIf, what_if_markdown
 from integration_index._api.core import resolve_registry, score
 from integration_index._api.modes import framework_of, same_framework
 from integration_index._i18n import LANGUAGES, Catalogue, Translator
@@ -45,7 +46,7 @@ REPORT_FORMATS: tuple[str, ...] = ("markdown", "html")
 """The formats [`render`][integration_index.render] writes: ``markdown`` and ``html`` (a
 self-contained page; needs the ``reports`` extra)."""
 
-Renderable = CityProfile | DevelopmentPlan | ProgressReport | PeerReview | Ranking
+Renderable = CityProfile | DevelopmentPlan | ProgressReport | PeerReview | Ranking | WhatIf
 
 
 def _translator(language: str) -> Translator:
@@ -65,7 +66,7 @@ def _html() -> ModuleType:
 
 
 def render(
-    result: CityProfile | DevelopmentPlan | ProgressReport | PeerReview | Ranking,
+    result: CityProfile | DevelopmentPlan | ProgressReport | PeerReview | Ranking | WhatIf,
     *,
     format: Literal["markdown", "html"] = "markdown",
     language: str = "en",
@@ -87,7 +88,7 @@ def render(
     - a progress report: the *profiles* and *cards* of the assessments, oldest first (optional).
     - a peer review: the reviewed *profile* or the merged review files (required), its *card*
       (optional).
-    - a ranking: the ranked *cards* (optional; the HTML chart then draws each city's bounds).
+    - a ranking, a what-if result ([`what_if`][integration_index.what_if]): nothing more.
 
     Every heading, label and number is in *language*; free text from profiles and frameworks
     is shown as written, escaped for the format.
@@ -100,7 +101,7 @@ def render(
         framework: the framework, as an object or a registered id (default: the result's).
         frameworks: for a profile, the frameworks to report on.
         card: the score card of a plan or a peer review.
-        cards: the score cards of a profile, of a progress report or of a ranking.
+        cards: the score cards of a profile or of a progress report.
         profile: the profile of a plan, or the reviewed profile of a peer review.
         profiles: the profiles of a progress report.
         registry: where frameworks and plugins' sections come from (default registry if None).
@@ -171,7 +172,9 @@ def _dispatch(result: Renderable, c: _Context) -> str:
         return _peer_review(result, c)
     if isinstance(result, Ranking):
         framework = c.resolve("ranking", result.framework_id)
-        return str(c.writer.compare_report(result, framework, c.tr, cards=c.cards))
+        return str(c.writer.compare_report(result, framework, c.tr))
+    if isinstance(result, WhatIf):
+        return str(c.writer.what_if_report(result, c.tr))
     raise TypeError(f"cannot render a {type(result).__name__}")
 
 
@@ -183,6 +186,7 @@ class _Markdown:
     progress_report = staticmethod(modes.progress_report)
     peer_review_report = staticmethod(modes.peer_review_report)
     compare_report = staticmethod(markdown.compare_report)
+    what_if_report = staticmethod(what_if_markdown)
 
 
 _MARKDOWN = _Markdown()

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from integration_index._api import related as _related
+from integration_index._api.core import related as _related
 from integration_index._api.core import scoring_context
 from integration_index._batch import check_file, expand_inputs
 from integration_index._cli.common import (

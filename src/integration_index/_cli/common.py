@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from integration_index._api import load_framework
-from integration_index._model.framework import Framework
-from integration_index._plugins.registry import Registry
 from integration_index.exceptions import IntegrationIndexError
+
+if TYPE_CHECKING:
+    from integration_index._model.framework import Framework
+    from integration_index._plugins.registry import Registry
 
 __all__ = [
     "Failed",
@@ -40,6 +42,8 @@ def _registry(args: argparse.Namespace) -> Registry:
 
 def chosen_frameworks(args: argparse.Namespace) -> list[Framework]:
     """The frameworks given with ``--framework ID`` and ``--framework-file PATH``, in order."""
+    from integration_index._api.core import load_framework
+
     registry = _registry(args)
     ids = getattr(args, "framework", None) or []
     chosen: list[Framework] = []

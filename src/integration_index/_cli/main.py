@@ -13,17 +13,30 @@ import signal
 import sys
 from collections.abc import Iterator, Sequence
 from types import FrameType
+from typing import TYPE_CHECKING
 
-from integration_index._api import default_registry
 from integration_index._cli.common import Failed, UsageError
 from integration_index._cli.files import WRITE_ERRNOS, is_stdout, output_problem
 from integration_index._cli.parser import build_parser
-from integration_index._plugins.registry import Registry
+from integration_index.exceptions import AnalysisInputError
+
+if TYPE_CHECKING:
+    from integration_index._plugins.registry import Registry
 
 __all__ = ["build_parser", "main"]
 
 #: The arguments that name a run's inputs: an output may not replace one of them.
-_INPUT_ARGUMENTS = ("paths", "profile", "profiles", "workbook", "framework_file")
+_INPUT_ARGUMENTS = (
+    "paths",
+    "profile",
+    "profiles",
+    "workbook",
+    "framework_file",
+    "scenario",
+    "cohort",
+    "cohort_stats",
+    "weights",
+)
 
 
 class _Terminated(KeyboardInterrupt):
@@ -85,7 +98,12 @@ def main(argv: Sequence[str] | None = None, *, registry: Registry | None = None)
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
-    args.registry = registry if registry is not None else default_registry()
+    if registry is None:
+        # Imported once a command runs: --version and --help do without the engine and plugins.
+        from integration_index._api.core import default_registry
+
+        registry = default_registry()
+    args.registry = registry
     output, option = _target(args)
     problem = output_problem(output, _inputs(args), option=option) if output else None
     if problem:
@@ -101,6 +119,9 @@ def _run(args: argparse.Namespace, output: str | None) -> int:
         return int(args.run(args))
     except UsageError as exc:
         print(f"integration-index {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except AnalysisInputError as exc:  # a framework needs a cohort the command was not given
+        print(f"integration-index {args.command}: error: {exc.format()}", file=sys.stderr)
         return 2
     except Failed:
         return 1

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 import attrs
 
 from integration_index._batch import ScoreResult
+from integration_index._cli.choices import CSV_FORMULAS, FORMATS
 from integration_index._io.cards import scorecard_to_dict
 from integration_index._model.scorecard import NodeResult, ScoreCard
 from integration_index.exceptions import _printable
@@ -42,7 +43,6 @@ __all__ = [
     "tidy_card_values",
 ]
 
-FORMATS = ("table", "csv", "tidy-csv", "json", "jsonl", "markdown", "xlsx")
 
 SUMMARY_COLUMNS = (
     "source",
@@ -84,6 +84,10 @@ TIDY_COLUMNS = (
     "evidence",
     "spread",
     "target",
+    "measured",
+    "unit",
+    "imputed",
+    "switched_off",
 )
 
 
@@ -106,6 +110,7 @@ DIGITS = {
     "value": 4,
     "spread": 2,
     "target": 2,
+    "measured": 4,
 }
 
 
@@ -131,7 +136,6 @@ CSV_DIALECTS = {
 
 #: What CSV output does with text that a spreadsheet would run as a formula: neutralise (the
 #: default) or keep.
-CSV_FORMULAS = ("neutralise", "keep")
 
 #: How a text cell that a spreadsheet would run as a formula starts (OWASP's list: formula
 #: signs, and the tab and carriage return that some spreadsheets skip before one).
@@ -249,6 +253,10 @@ def _tidy_values(source: str, card: ScoreCard, node: NodeResult) -> list[Value]:
         node.evidence_count,
         node.spread,
         node.target,
+        node.measured,
+        node.unit,
+        node.imputed,
+        node.switched_off,
     ]
 
 

@@ -3,16 +3,55 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+import importlib
+from collections.abc import Callable, Sequence
+from typing import Any
 
-from integration_index._api import DEFAULT_POPULATION_BANDS, version
-from integration_index._cli import commands, outputs, reports, scoring, workbooks
+from integration_index._cli import analysis_options, choices
 from integration_index._cli.common import UsageError
 from integration_index._cli.help_examples import examples_for
+from integration_index._version import version
 
 __all__ = ["build_parser"]
 
 Command = Callable[[str, str], argparse.ArgumentParser]
+
+#: ``rank_cities``' default population bands (integration_index.DEFAULT_POPULATION_BANDS; a test
+#: checks they agree), spelt here so that building the parser imports no analysis code.
+_DEFAULT_BANDS = "100000,250000,500000,1000000"
+
+
+class _Lazy:
+    """A command's function, imported when the command runs: building the parser (and so
+    ``--version`` and ``--help``) imports none of the commands' code."""
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module = f"integration_index._cli.{module}"
+        self.name = name
+
+    def __call__(self, args: argparse.Namespace) -> int:
+        run: Callable[[argparse.Namespace], int] = getattr(
+            importlib.import_module(self.module), self.name
+        )
+        return run(args)
+
+
+class _Version(argparse.Action):
+    """``--version``: reads the version only when asked."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        kwargs.setdefault("help", "show the program's version number and exit")
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        print(f"integration-index {version()}")  # on standard output, as argparse's own
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Exit codes: 0 all good, 1 some inputs failed, 2 usage error.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"integration-index {version()}")
+    parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -39,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     _inspection_commands(command)
     _batch_commands(command)
     _report_commands(command)
+    analysis_options.add_commands(command, _Lazy)
     return parser
 
 
@@ -47,15 +87,15 @@ def _inspection_commands(command: Command) -> None:
     p.add_argument("framework", nargs="?", help="a framework id to show")
     _framework_file(p, "show the framework defined in this TOML file")
     _language(p, "language of the texts (default en)")
-    p.set_defaults(run=commands.frameworks)
+    p.set_defaults(run=_Lazy("commands", "frameworks"))
 
     p = command("plugins", "List the plugins, their hooks and their status.")
-    p.set_defaults(run=commands.plugins)
+    p.set_defaults(run=_Lazy("commands", "plugins"))
 
     p = command("related", "What relates to a criterion in the other frameworks (crosswalk).")
     p.add_argument("framework", help="framework id")
     p.add_argument("criterion", help="criterion id")
-    p.set_defaults(run=commands.related)
+    p.set_defaults(run=_Lazy("commands", "related"))
 
     p = command("init", "Write a profile template for a framework: TOML, or a workbook (.xlsx).")
     p.add_argument("--framework", action="append", help="framework id (repeat for several)")
@@ -76,7 +116,7 @@ def _inspection_commands(command: Command) -> None:
     )
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p.add_argument("file", help="the profile file to write")
-    p.set_defaults(run=commands.init)
+    p.set_defaults(run=_Lazy("commands", "init"))
 
     p = command(
         "import-xlsx",
@@ -85,12 +125,12 @@ def _inspection_commands(command: Command) -> None:
     p.add_argument("workbook", metavar="WORKBOOK", help="the .xlsx workbook")
     _framework_file(p, "a framework defined in this TOML file (repeatable)", repeat=True)
     _output(p, "write the profile to this file (atomically) instead of standard output")
-    p.set_defaults(run=workbooks.import_xlsx)
+    p.set_defaults(run=_Lazy("workbooks", "import_xlsx"))
 
     p = command("validate", "Check profiles without scoring them; report every problem.")
     _paths(p)
     _framework_file(p, "also accept profiles of the framework in this TOML file", repeat=True)
-    p.set_defaults(run=commands.validate)
+    p.set_defaults(run=_Lazy("commands", "validate"))
 
 
 def _batch_commands(command: Command) -> None:
@@ -102,11 +142,12 @@ def _batch_commands(command: Command) -> None:
     _framework_file(p, "score against the framework in this TOML file (repeatable)", repeat=True)
     p.add_argument(
         "--format",
-        choices=outputs.FORMATS,
+        choices=choices.FORMATS,
         default="table",
         help="table (default), csv (one row per city and framework), tidy-csv (one row per node), "
         "json, jsonl (full cards), markdown, xlsx (a workbook, with --output: a Summary sheet, "
-        "then per framework a sheet of cities and a sheet of nodes)",
+        "then per framework a sheet of cities and a sheet of nodes), parquet (with --output: "
+        "the tidy-csv rows, typed; needs pyarrow)",
     )
     _csv_dialect(p)
     _csv_formulas(p)
@@ -126,7 +167,8 @@ def _batch_commands(command: Command) -> None:
     p.add_argument(
         "--no-progress", dest="progress", action="store_false", help="never show the progress line"
     )
-    p.set_defaults(run=_CsvFormulas(scoring.score, ("csv", "tidy-csv")))
+    analysis_options.add_run_options(p)
+    p.set_defaults(run=_CsvFormulas(_Lazy("scoring", "score"), ("csv", "tidy-csv")))
 
     p = command("compare", "Rank cities, overall and within peer groups of similar population.")
     _paths(p)
@@ -134,7 +176,7 @@ def _batch_commands(command: Command) -> None:
     _framework_file(p, "rank by the framework defined in this TOML file")
     p.add_argument(
         "--bands",
-        default=",".join(str(band) for band in DEFAULT_POPULATION_BANDS),
+        default=_DEFAULT_BANDS,
         help="population band limits, comma-separated (default 100000,250000,500000,1000000)",
     )
     p.add_argument(
@@ -148,7 +190,9 @@ def _batch_commands(command: Command) -> None:
     _csv_dialect(p)
     _csv_formulas(p)
     _output(p)
-    p.set_defaults(run=_CsvFormulas(reports.compare, ("csv",)))
+    analysis_options.add_run_options(p)
+    analysis_options.add_peer_options(p)
+    p.set_defaults(run=_CsvFormulas(_Lazy("reports", "compare"), ("csv",)))
 
 
 def _report_commands(command: Command) -> None:
@@ -159,7 +203,8 @@ def _report_commands(command: Command) -> None:
     p.add_argument("--format", choices=("markdown", "html"), default="markdown", help=_HTML_HELP)
     _language(p, "language of the report and of the framework texts (default en)")
     _output(p)
-    p.set_defaults(run=reports.report)
+    analysis_options.add_run_options(p)
+    p.set_defaults(run=_Lazy("reports", "report"))
 
     p = command("plan", "A development plan: objectives, priority actions, quick wins, examples.")
     p.add_argument("profile", help="the profile file")
@@ -172,7 +217,8 @@ def _report_commands(command: Command) -> None:
     )
     _language(p, "language of the report and of the framework texts (default en)")
     _output(p)
-    p.set_defaults(run=reports.plan)
+    analysis_options.add_run_options(p)
+    p.set_defaults(run=_Lazy("reports", "plan"))
 
     p = command("progress", "Progress between assessments of one city (baseline first).")
     p.add_argument(
@@ -184,7 +230,7 @@ def _report_commands(command: Command) -> None:
     )
     _language(p, "language of the report (default en)")
     _output(p)
-    p.set_defaults(run=reports.progress)
+    p.set_defaults(run=_Lazy("reports", "progress"))
 
     p = command(
         "peer-review", "A peer-review report: evidence log, consensus, agreement, findings."
@@ -203,7 +249,7 @@ def _report_commands(command: Command) -> None:
     )
     _language(p, "language of the report (default en)")
     _output(p)
-    p.set_defaults(run=reports.peer_review_command)
+    p.set_defaults(run=_Lazy("reports", "peer_review_command"))
 
 
 _HTML_HELP = (
@@ -247,7 +293,7 @@ def _csv_dialect(parser: argparse.ArgumentParser) -> None:
 def _csv_formulas(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--csv-formulas",
-        choices=outputs.CSV_FORMULAS,
+        choices=choices.CSV_FORMULAS,
         help="what CSV does with text that a spreadsheet would run as a formula: neutralise "
         "(default: a text value starting with =, +, -, @, a tab or a carriage return gets a "
         "leading ', as OWASP advises against CSV injection; numbers, negative ones too, are "
@@ -265,9 +311,9 @@ class _CsvFormulas:
 
     def __call__(self, args: argparse.Namespace) -> int:
         if args.format in self.formats:
-            args.csv_dialect = outputs.csv_dialect_name(
-                args.csv_dialect, args.csv_formulas or "neutralise"
-            )
+            from integration_index._cli.outputs import csv_dialect_name
+
+            args.csv_dialect = csv_dialect_name(args.csv_dialect, args.csv_formulas or "neutralise")
         elif args.csv_formulas is not None:
             raise UsageError(f"--csv-formulas applies to --format {' and '.join(self.formats)}")
         return self.run(args)

@@ -26,7 +26,7 @@ from integration_index._api import (
 )
 from integration_index._batch import ScoreResult
 from integration_index._cli import outputs
-from integration_index._cli.commands import safe_inputs
+from integration_index._cli.analysis import Inputs, peer_rule, run_options
 from integration_index._cli.common import (
     Failed,
     UsageError,
@@ -45,14 +45,18 @@ from integration_index._model.framework import Framework
 from integration_index._model.profile import CityProfile
 from integration_index._model.scorecard import ScoreCard
 from integration_index._plugins.registry import Registry
-from integration_index.exceptions import ProfileError
+from integration_index.exceptions import AnalysisInputError, ProfileError
 
 __all__ = ["compare", "peer_review_command", "plan", "progress", "report"]
 
 
 def _read(args: argparse.Namespace, path: str, frameworks: list[Framework] | None) -> ScoreResult:
-    """One profile file scored against *frameworks* (None: those it names); Failed on error."""
-    (result,) = score_many([path], frameworks, keep_profiles=True, registry=args.registry)
+    """One profile file scored against *frameworks* (None: those it names), with the command's
+    --cohort/--cohort-stats/--weights if it has them; Failed on error."""
+    options = run_options(args) if hasattr(args, "cohort") else {}
+    (result,) = score_many(
+        [path], frameworks, keep_profiles=True, registry=args.registry, **options
+    )
     if not result.ok:
         assert result.error is not None
         error(result.error.format())
@@ -274,13 +278,18 @@ def compare(args: argparse.Namespace) -> int:
     entries = []
     sources: list[str | None] = []
     failed = skipped = 0
-    results = score_many(
-        safe_inputs(args.paths, input_errors),
-        [framework],
-        keep_profiles=True,
-        skip_unassessed=True,
-        registry=args.registry,
-    )
+    peers = peer_rule(args)
+    try:
+        results = score_many(
+            Inputs(args.paths, input_errors),
+            [framework],
+            keep_profiles=True,
+            skip_unassessed=True,
+            registry=args.registry,
+            **run_options(args),
+        )
+    except AnalysisInputError as exc:
+        raise UsageError(exc.format()) from None
     for result in results:
         if not result.ok:
             failed += 1
@@ -300,7 +309,7 @@ def compare(args: argparse.Namespace) -> int:
         error(f"nothing ranked; {args.output} was not changed")  # a typo keeps the last ranking
         return 1
     try:
-        ranking = rank_cities(entries, bands=bands, sources=sources)
+        ranking = rank_cities(entries, bands=bands, sources=sources, peers=peers)
     except ProfileError as exc:  # two assessments of one city on one date: the input is ambiguous
         error(exc.format())
         return 1

@@ -9,10 +9,10 @@ import sys
 from collections.abc import Iterator
 from typing import IO, Any
 
-from integration_index._api import score_many
+from integration_index._api.core import score_many
 from integration_index._batch import Renderer, ScoreResult
 from integration_index._cli import outputs
-from integration_index._cli.commands import safe_inputs
+from integration_index._cli.analysis import Inputs, run_options
 from integration_index._cli.common import (
     UsageError,
     chosen_frameworks,
@@ -20,9 +20,11 @@ from integration_index._cli.common import (
     warn_plugin_failures,
 )
 from integration_index._cli.files import atomic_binary_output, atomic_output, in_place, is_stdout
+from integration_index._cli.parquet import ParquetScores, check_parquet_output
 from integration_index._cli.progress import Progress, wanted
 from integration_index._cli.workbooks import ScoreWorkbook, check_workbook_output
 from integration_index._i18n import translator
+from integration_index.exceptions import AnalysisInputError
 
 __all__ = ["score"]
 
@@ -68,27 +70,37 @@ def score(args: argparse.Namespace) -> int:
     warn_plugin_failures(args.registry)
     replaced = not is_stdout(args.output) and not in_place(args.output)
     frameworks = chosen_frameworks(args) or None
+    options = run_options(args)
+    if "weights" in options and not frameworks:
+        raise UsageError("--weights needs the framework: --framework ID or --framework-file PATH")
     input_errors: list[str] = []
-    paths: Any = safe_inputs(args.paths, input_errors)
+    paths: Any = Inputs(args.paths, input_errors)
     progress = None
     if wanted(sys.stderr, args.progress):
         paths = list(paths)
         progress = Progress(len(paths))
     tally = _Tally()
     workbook = args.format == "xlsx"
+    binary = workbook or args.format == "parquet"
     try:
-        with _output(args.output, binary=workbook) as stream:
-            results = score_many(
-                paths,
-                frameworks,
-                jobs=args.jobs,
-                keep_profiles=workbook,
-                render=None if workbook else _renderer(args),
-                registry=args.registry,
-            )
+        results = score_many(
+            paths,
+            frameworks,
+            jobs=args.jobs,
+            keep_profiles=workbook,
+            render=None if binary else _renderer(args),
+            registry=args.registry,
+            **options,
+        )
+    except AnalysisInputError as exc:
+        raise UsageError(exc.format()) from None
+    try:
+        with _output(args.output, binary=binary) as stream:
             writer = (
                 ScoreWorkbook(stream)
                 if workbook
+                else ParquetScores(stream)
+                if binary
                 else _Writer(stream, args.format, args.csv_dialect, getattr(args, "language", "en"))
             )
             _stream(results, writer, tally, progress, args.fail_fast)
@@ -114,6 +126,7 @@ def _check_format_options(args: argparse.Namespace) -> None:
     if args.csv_dialect is not None and args.format not in ("csv", "tidy-csv"):
         raise UsageError("--csv-dialect applies to --format csv and tidy-csv")
     check_workbook_output(args)
+    check_parquet_output(args)
 
 
 def _renderer(args: argparse.Namespace) -> Renderer:
@@ -136,7 +149,7 @@ def _output(path: str | None, *, binary: bool) -> Iterator[Any]:
 
 def _stream(
     results: Any,
-    writer: _Writer | ScoreWorkbook,
+    writer: _Writer | ScoreWorkbook | ParquetScores,
     tally: _Tally,
     progress: Progress | None,
     fail_fast: bool,

@@ -17,10 +17,29 @@ try:  # The compiled tomli wheel parses about 3x faster than the stdlib's tomlli
 except ImportError:  # pragma: no cover - tomli is a dependency; tomllib is the fallback
     import tomllib as _toml  # type: ignore[no-redef]
 
+#: Set to ``tomli`` to parse with tomli alone even when the [fast] extra is installed.
+PARSER_VARIABLE = "INTEGRATION_INDEX_TOML_PARSER"
+
+_fast_loads: Callable[[str], dict[str, Any]] | None
+try:  # The [fast] extra: toml-rs (Rust), about 7x faster than the compiled tomli wheel.
+    if os.environ.get(PARSER_VARIABLE, "").strip().lower() == "tomli":
+        raise ImportError(f"{PARSER_VARIABLE}=tomli")
+    from toml_rs import loads as _toml_rs_loads
+except ImportError:
+    _fast_loads = None
+else:
+
+    def _fast_loads(text: str) -> dict[str, Any]:
+        return _toml_rs_loads(text, toml_version="1.0.0")
+
+
 __all__ = [
     "DEFAULT_MAX_INPUT_BYTES",
+    "FAST_PARSER_MAX_OPENERS",
     "MAX_INPUT_BYTES_VARIABLE",
+    "PARSER_VARIABLE",
     "decode",
+    "fast_parser",
     "locate",
     "max_input_bytes",
     "parse",
@@ -83,18 +102,18 @@ def read_text(path: str | Path, error: ErrorFactory) -> str:
         raise error("is a directory, expected a TOML file", path=name) from None
     except OSError as exc:
         raise error(f"cannot read the file: {exc.strerror or exc}", path=name) from None
-    with os.fdopen(fd, "rb") as file:
-        try:
-            mode = os.fstat(fd).st_mode
-            if stat.S_ISDIR(mode):
-                raise error("is a directory, expected a TOML file", path=name)
-            if not stat.S_ISREG(mode):
-                raise error(
-                    f"not a regular file ({_file_kind(mode)}), expected a TOML file", path=name
-                )
-            data = file.read(limit + 1)
-        except OSError as exc:
-            raise error(f"cannot read the file: {exc.strerror or exc}", path=name) from None
+    try:
+        status = os.fstat(fd)
+        mode = status.st_mode
+        if stat.S_ISDIR(mode):
+            raise error("is a directory, expected a TOML file", path=name)
+        if not stat.S_ISREG(mode):
+            raise error(f"not a regular file ({_file_kind(mode)}), expected a TOML file", path=name)
+        data = _read_at_most(fd, limit + 1, status.st_size)
+    except OSError as exc:
+        raise error(f"cannot read the file: {exc.strerror or exc}", path=name) from None
+    finally:
+        os.close(fd)
     if len(data) > limit:
         raise error(
             f"the file is larger than the limit of {limit:,} bytes; set "
@@ -102,6 +121,26 @@ def read_text(path: str | Path, error: ErrorFactory) -> str:
             path=name,
         )
     return decode(data, name, error)
+
+
+def _read_at_most(fd: int, most: int, size: int) -> bytes:
+    """Up to *most* bytes of *fd*, asking first for its *size* (plus one, to see the end).
+
+    Reading with a buffer of the size limit (``read(limit + 1)``) allocated 16 MiB per file and
+    cost more than parsing with the fast parser; the file's size is the right first guess, and a
+    file that grows meanwhile is read on in bounded steps.
+    """
+    parts: list[bytes] = []
+    total = 0
+    want = min(most, size + 1)
+    while total < most:
+        chunk = os.read(fd, want)
+        if not chunk:
+            break
+        parts.append(chunk)
+        total += len(chunk)
+        want = min(most - total, 1 << 16)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def _file_kind(mode: int) -> str:
@@ -135,15 +174,38 @@ def decode(data: bytes, path: str | None, error: ErrorFactory) -> str:
 _DATE_LIKE = re.compile(r"(?<![\w\"'.:-])\d{4}-\d{2}-\d{2}(?![\d.-])")
 
 
+#: The fast parser is given only documents with at most this many ``[`` and ``{`` in all: their
+#: nesting can be no deeper, and toml-rs overflows its stack (the process dies) a few thousand
+#: levels deep. Real profiles hold a few hundred at most; other documents go to tomli.
+FAST_PARSER_MAX_OPENERS = 1000
+
+
+def fast_parser() -> str | None:
+    """The name of the compiled parser used first (``toml-rs``), or None when only tomli is.
+
+    The ``integration-index[fast]`` extra installs it; ``INTEGRATION_INDEX_TOML_PARSER=tomli`` in
+    the environment (read at import) leaves it unused. Whatever it fails on is parsed again by
+    tomli, so errors keep tomli's lines and messages; see docs/performance.md.
+    """
+    return "toml-rs" if _fast_loads is not None else None
+
+
 def parse(text: str, path: str | None, error: ErrorFactory) -> dict[str, Any]:
     """Parse TOML text; raise *error* with the parser's line and message.
 
     A byte-order mark at the start is dropped; nesting too deep for the parser is an error.
+    With the fast parser installed it parses first; on any failure tomli parses again, so the
+    error (or, for an input toml-rs refuses and tomli accepts, the result) is tomli's.
     """
     if text.startswith(_BOM):
         text = text[1:]
-    if not text.strip():
+    if not text or text.isspace():
         raise error("the file is empty, expected a TOML document", path=path, line=1)
+    if _fast_loads is not None and text.count("[") + text.count("{") <= FAST_PARSER_MAX_OPENERS:
+        try:
+            return _fast_loads(text)
+        except Exception:  # tomli says what is wrong, with its line, or parses it after all
+            pass
     try:
         return _toml.loads(text)
     except _toml.TOMLDecodeError as exc:
@@ -161,10 +223,15 @@ def parse(text: str, path: str | None, error: ErrorFactory) -> dict[str, Any]:
         raise error(f"invalid TOML: {message}", path=path, line=line) from None
     except RecursionError:
         raise error(
-            "invalid TOML: nesting too deep (arrays or inline tables inside one another "
-            "thousands of levels deep)",
+            "invalid TOML: nesting too deep (arrays or inline tables inside one another more "
+            f"than about {_TOMLI_DEPTH} levels deep)",
             path=path,
         ) from None
+
+
+# tomli raises RecursionError from about 410 levels of nesting with Python's default recursion
+# limit (fewer when called from deep in a program's stack).
+_TOMLI_DEPTH = 400
 
 
 def _impossible_date(text: str, line: int | None) -> str | None:

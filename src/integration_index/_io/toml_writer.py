@@ -1,8 +1,9 @@
 """A small TOML writer for the data this project writes (profiles and templates).
 
-It handles strings, booleans, integers, floats, dates, arrays of scalars, tables and arrays of
-tables: what ``model_converter().unstructure`` produces for profiles. Floats are written with
-``repr`` so they read back exactly.
+It handles strings, booleans, integers, floats, dates, times, datetimes, arrays, tables and arrays
+of tables: what ``model_converter().unstructure`` produces for profiles. Floats are written with
+``repr`` so they read back exactly. A datetime whose offset from UTC has seconds, and a time with
+an offset, cannot be written as TOML: ValueError says so.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 __all__ = ["dumps", "format_key", "format_value"]
 
-_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _ESCAPES = {
     '"': '\\"',
     "\\": "\\\\",
@@ -29,7 +30,7 @@ _ESCAPES = {
 
 def format_key(key: str) -> str:
     """A key, quoted only when it must be."""
-    return key if _BARE_KEY.match(key) else _string(key)
+    return key if _BARE_KEY.fullmatch(key) else _string(key)
 
 
 def _string(value: str) -> str:
@@ -59,9 +60,15 @@ def format_value(value: Any) -> str:
             return "inf" if value > 0 else "-inf"
         return repr(value)
     if isinstance(value, datetime.datetime):
-        return value.isoformat()
+        return _datetime(value)
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if isinstance(value, datetime.time):
+        if value.tzinfo is not None and value.utcoffset() is not None:
+            raise ValueError(
+                f"cannot write the time {value.isoformat()} as TOML: a TOML time has no offset"
+            )
+        return value.replace(tzinfo=None).isoformat()
     if isinstance(value, Mapping):
         return (
             "{ "
@@ -71,6 +78,19 @@ def format_value(value: Any) -> str:
     if isinstance(value, Sequence):
         return "[" + ", ".join(format_value(item) for item in value) + "]"
     raise TypeError(f"cannot write {type(value).__name__} as TOML")
+
+
+def _datetime(value: datetime.datetime) -> str:
+    """RFC 3339 as TOML takes it; an offset must be whole minutes (TOML has no seconds there)."""
+    offset = value.utcoffset()
+    if offset is not None and (offset.seconds % 60 or offset.microseconds):
+        raise ValueError(
+            f"cannot write the datetime {value.isoformat()} as TOML: its offset from UTC has "
+            "seconds, and a TOML offset is whole minutes (convert it to UTC first)"
+        )
+    if offset is None and value.tzinfo is not None:
+        value = value.replace(tzinfo=None)  # a tzinfo without an offset: a local datetime
+    return value.isoformat()
 
 
 def _is_table_array(value: Any) -> bool:

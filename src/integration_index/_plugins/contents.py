@@ -55,22 +55,42 @@ class Contents:
 
 
 class DuplicateError(PluginError):
-    """A plugin registered an id that another plugin registered first (in pluggy's call order).
+    """A plugin registered an id that another plugin registers too.
 
     Attributes:
         kind: "framework", "aggregation" or "scale".
         item: The id.
-        owner: The plugin that registered it first, and keeps it.
+        owner: The plugin that keeps it; for a tie, the first other claimant by name.
+        tied: For a framework id or an aggregation name claimed by several plugins at the same
+            priority (none of them ``tryfirst`` over the others): every other claimant, sorted.
+            Then none keeps it.
     """
 
     def __init__(
-        self, kind: str, item: str, owner: str, *, plugin: str, differently: bool = False
+        self,
+        kind: str,
+        item: str,
+        owner: str,
+        *,
+        plugin: str,
+        differently: bool = False,
+        tied: tuple[str, ...] = (),
     ) -> None:
         self.kind = kind
         self.item = item
         self.owner = owner
-        how = "already registered differently" if differently else "already registered"
-        super().__init__(f"{kind} {item!r} is {how} by plugin {owner!r}", plugin=plugin)
+        self.tied = tied
+        if tied:
+            names = ", ".join(map(repr, tied))
+            message = (
+                f"{kind} {item!r} is registered by plugin {names} too, at the same priority; "
+                "none of them keeps it (mark the one that must win tryfirst, or block the "
+                "others with INTEGRATION_INDEX_BLOCK_PLUGINS)"
+            )
+        else:
+            how = "already registered differently" if differently else "already registered"
+            message = f"{kind} {item!r} is {how} by plugin {owner!r}"
+        super().__init__(message, plugin=plugin)
 
 
 class _Builder:
@@ -82,6 +102,10 @@ class _Builder:
         self.scale_plugins: dict[str, str] = {}
         self.frameworks: dict[str, Framework] = {}
         self.framework_plugins: dict[str, str] = {}
+        # Every claim of each framework id and aggregation name, settled once every plugin was
+        # called: the outcome does not depend on the order pluggy called them in.
+        self.framework_claims: dict[str, list[tuple[str, Framework]]] = {}
+        self.aggregation_claims: dict[str, list[tuple[str, Aggregation]]] = {}
         self.crosswalks: list[tuple[str, Crosswalk]] = []
         self.errors = list(load_errors)
 
@@ -101,16 +125,20 @@ class _Builder:
                 raise PluginError(
                     f"aggregation {name!r}: description must be a string", plugin=plugin
                 )
-            if name in self.aggregations:
+            if name in self.aggregations:  # a built-in one: never a plugin's
                 owner = self.aggregations[name].plugin
                 raise DuplicateError("aggregation", name, owner, plugin=plugin)
-            self.aggregations[name] = Aggregation(
+            claims = self.aggregation_claims.setdefault(name, [])
+            if any(claimant == plugin for claimant, _ in claims):
+                raise DuplicateError("aggregation", name, plugin, plugin=plugin)
+            aggregation = Aggregation(
                 name=name,
                 function=function,
                 monotone=monotone,
                 description=description,
                 plugin=plugin,
             )
+            claims.append((plugin, aggregation))
 
         return register
 
@@ -129,11 +157,50 @@ class _Builder:
                 f"{', '.join(map(repr, unknown))}; registered: {', '.join(sorted(self.aggregations))}",
                 plugin=plugin,
             )
-        if framework.id in self.frameworks:
-            owner = self.framework_plugins[framework.id]
-            raise DuplicateError("framework", framework.id, owner, plugin=plugin)
-        self.frameworks[framework.id] = framework
-        self.framework_plugins[framework.id] = plugin
+        claims = self.framework_claims.setdefault(framework.id, [])
+        if any(claimant == plugin for claimant, _ in claims):
+            raise DuplicateError("framework", framework.id, plugin, plugin=plugin)
+        claims.append((plugin, framework))
+
+    def settle_frameworks(self, priority: dict[str, int]) -> None:
+        """Give each framework id to its claimant (see :meth:`settle`)."""
+        for framework_id, framework, owner in self.settle(
+            "framework", self.framework_claims, priority
+        ):
+            self.frameworks[framework_id] = framework
+            self.framework_plugins[framework_id] = owner
+
+    def settle_aggregations(self, priority: dict[str, int]) -> None:
+        """Give each aggregation name to its claimant (see :meth:`settle`)."""
+        for name, aggregation, _ in self.settle("aggregation", self.aggregation_claims, priority):
+            self.aggregations[name] = aggregation
+
+    def settle(
+        self, kind: str, all_claims: dict[str, list[tuple[str, T]]], priority: dict[str, int]
+    ) -> Iterable[tuple[str, T, str]]:
+        """Each id with the item and plugin that keep it, whatever order the plugins came in.
+
+        An id claimed by several plugins goes to the one of highest *priority* (its hook marked
+        tryfirst; trylast ones lowest); when several share the highest, none keeps it. Every
+        claimant that does not keep it gets an error naming the others.
+        """
+        for item_id, claims in all_claims.items():
+            best = min(priority.get(plugin, 1) for plugin, _ in claims)
+            winners = [(p, item) for p, item in claims if priority.get(p, 1) == best]
+            if len(winners) == 1:
+                owner, item = winners[0]
+                yield item_id, item, owner
+                losers = sorted(plugin for plugin, _ in claims if plugin != owner)
+                self.errors.extend(
+                    DuplicateError(kind, item_id, owner, plugin=plugin) for plugin in losers
+                )
+                continue
+            names = sorted(plugin for plugin, _ in claims)
+            for plugin in names:
+                others = tuple(name for name in names if name != plugin)
+                self.errors.append(
+                    DuplicateError(kind, item_id, others[0], plugin=plugin, tied=others)
+                )
 
     def add_crosswalk(self, plugin: str, crosswalk: Crosswalk) -> None:
         self.crosswalks.append((plugin, crosswalk))
@@ -182,6 +249,10 @@ def build_contents(pm: pluggy.PluginManager, load_errors: Iterable[PluginError])
         ),
     ]
     for hook_name, make_register in steps:
+        if hook_name == "integration_index_register_scales":  # the aggregations are all in
+            builder.settle_aggregations(_priorities(pm, "integration_index_register_aggregations"))
+        if hook_name == "integration_index_register_crosswalks":  # the frameworks are all in
+            builder.settle_frameworks(_priorities(pm, "integration_index_register_frameworks"))
         for plugin, call in each_implementation(pm, hook_name):
             try:
                 call(register=make_register(plugin))
@@ -192,6 +263,14 @@ def build_contents(pm: pluggy.PluginManager, load_errors: Iterable[PluginError])
                     PluginError(f"{hook_name} raised {type(exc).__name__}: {exc}", plugin=plugin)
                 )
     return builder.finish()
+
+
+def _priorities(pm: pluggy.PluginManager, hook_name: str) -> dict[str, int]:
+    """Each plugin's priority for *hook_name*: 0 tryfirst, 1 plain, 2 trylast."""
+    return {
+        impl.plugin_name: 0 if impl.tryfirst else 2 if impl.trylast else 1
+        for impl in getattr(pm.hook, hook_name).get_hookimpls()
+    }
 
 
 def _callback(

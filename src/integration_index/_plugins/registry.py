@@ -397,6 +397,8 @@ def _caused_by(error: PluginError, newcomer: str) -> bool:
     the newest plugin first, so the old owner would be the one refused)."""
     if error.plugin == newcomer:
         return True
+    if isinstance(error, DuplicateError) and error.tied:
+        return False  # a tie: the newcomer's own error says it
     return isinstance(error, DuplicateError) and error.owner == newcomer
 
 
@@ -404,6 +406,9 @@ def _from_newcomer(error: PluginError, newcomer: str) -> str:
     """A failure the newcomer caused, said from its side."""
     if isinstance(error, DuplicateError) and error.owner == newcomer:
         return _reason(DuplicateError(error.kind, error.item, error.plugin, plugin=newcomer))
+    if isinstance(error, DuplicateError) and error.tied:  # the plugins before it keep theirs
+        owners = ", ".join(map(repr, error.tied))
+        return f"{error.kind} {error.item!r} is already registered by plugin {owners}"
     return _reason(error)
 
 

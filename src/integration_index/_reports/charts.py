@@ -373,7 +373,8 @@ def alpha_chart(
 
 @attrs.frozen(kw_only=True)
 class IntervalRow:
-    """One city of a ranking: its score and bounds (None when unknown), or a group heading."""
+    """One city of a ranking: its score and bounds (None when unknown), whether its interval
+    overlaps another city's (drawn dashed, its value marked), or a group heading."""
 
     id: str
     label: str
@@ -382,6 +383,7 @@ class IntervalRow:
     upper: float | None = None
     text: str = ""
     heading: bool = False
+    overlaps: bool = False
 
 
 def interval_chart(
@@ -411,8 +413,9 @@ def interval_chart(
             )
             continue
         score = "" if row.score is None else f"{row.score:.1f}"
+        marked = ' data-overlaps="true"' if row.overlaps else ""
         body.append(
-            f'<g class="city-row" data-id="{_e(row.id)}" data-score="{score}"><title>{_e(row.label)}: {_e(row.text)}</title>'
+            f'<g class="city-row" data-id="{_e(row.id)}" data-score="{score}"{marked}><title>{_e(row.label)}: {_e(row.text)}</title>'
             f'<text class="label" x="{_f(x0 - 8)}" y="{_f(mid + 4)}" text-anchor="end">{_e(_short(row.label, 34))}</text>'
         )
         if row.lower is not None and row.upper is not None and row.upper - row.lower >= 0.05:

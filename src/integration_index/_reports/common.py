@@ -4,9 +4,10 @@ sections plugins add."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
+from integration_index._analysis.compare import Ranking
 from integration_index._i18n import Translator
 from integration_index._model.framework import Framework
 from integration_index._model.profile import CityProfile
@@ -21,6 +22,7 @@ __all__ = [
     "md_inline",
     "md_text",
     "no_sections",
+    "peer_groups_text",
     "plugin_sections",
     "reason_text",
     "short",
@@ -79,11 +81,20 @@ def reason_text(tr: Translator, reason: str) -> str:
     return reason
 
 
-def band_label(tr: Translator, bands: Sequence[int], label: str) -> str:
-    """A ranking's peer-group label ("100,000-249,999") in the report's language."""
+def band_label(tr: Translator, ranking: Ranking, label: str) -> str:
+    """A ranking's peer-group label ("100,000-249,999", "unknown", "5 most similar") in the
+    report's language; an attribute's value (a country, a region...) is shown as written."""
+    if ranking.peers != "population":
+        if label == "unknown":
+            return tr.t("reports.compare.group_unknown")
+        if ranking.peers.startswith("similar:"):
+            k = ranking.peers.split(":")[1]
+            if label == f"{k} most similar":
+                return tr.t("reports.compare.group_similar", count=int(k))
+        return label
     if label == "unknown population":
         return tr.t("reports.compare.band_unknown")
-    limits = [0, *bands]
+    limits = [0, *ranking.bands]
     for index, low in enumerate(limits):
         high = limits[index + 1] - 1 if index + 1 < len(limits) else None
         english = f"{low:,}-{high:,}" if high is not None else f"{low:,}+"
@@ -92,6 +103,29 @@ def band_label(tr: Translator, bands: Sequence[int], label: str) -> str:
                 return tr.t("reports.compare.band_above", low=tr.integer(low))
             return tr.t("reports.compare.band_between", low=tr.integer(low), high=tr.integer(high))
     return label
+
+
+def peer_groups_text(
+    ranking: Ranking, tr: Translator, message: Callable[..., str], free: Callable[[str], str]
+) -> str:
+    """How *ranking*'s peer groups were formed, as a catalogue message: *message* renders a
+    catalogue key (``tr.t``, or an HTML page's escaping ``m``), *free* wraps text shown as
+    written (metadata keys, factors' ids)."""
+    peers = ranking.peers
+    separator = tr.t("reports.common.list_separator")
+    if peers == "population":
+        limits = separator.join(tr.integer(b) for b in ranking.bands)
+        return message("reports.compare.groups_population", limits=limits)
+    if peers.startswith("similar:"):
+        _, k, factors = peers.split(":", 2)
+        names = separator.join(
+            tr.t(f"reports.values.peers.{f}") if f == "population" else f
+            for f in factors.split(",")
+        )
+        return message("reports.compare.groups_similar", count=int(k), factors=free(names))
+    if peers in ("country", "region"):
+        return message("reports.compare.groups_by", rule=tr.t(f"reports.values.peers.{peers}"))
+    return message("reports.compare.groups_by", rule=free(peers))
 
 
 def short(text: str, limit: int = 80) -> str:

@@ -24,6 +24,7 @@ from integration_index._reports.common import (
     SectionSource,
     band_label,
     no_sections,
+    peer_groups_text,
     reason_text,
     value_word,
 )
@@ -33,13 +34,17 @@ from integration_index._reports.html_modes import (
     plan_report,
     progress_report,
 )
+from integration_index._reports.html_whatif import what_if_report
 from integration_index._reports.markdown import (
-    COMPARE_COLUMNS,
+    COMPARE_RIGHT,
+    compare_columns,
     compare_rows,
     context_items,
     crosswalk_rows,
+    has_intervals,
     profile_details,
 )
+from integration_index._reports.notes import NOTES_RIGHT, analysis_notes
 
 __all__ = [
     "compare_report",
@@ -47,6 +52,7 @@ __all__ = [
     "plan_report",
     "profile_report",
     "progress_report",
+    "what_if_report",
 ]
 
 
@@ -294,8 +300,20 @@ def _card_blocks(doc: Doc, card: ScoreCard, framework: Framework) -> None:
         for title, value in context_items(card, framework, tr)
     ]
     doc.items(recorded, title=tr.t("reports.score.context"))
+    _notes(doc, card)
     for warning in card.warnings:
         doc.p(doc.m("reports.common.note", text=doc.u(reason_text(tr, warning))), cls="notice")
+
+
+def _notes(doc: Doc, card: ScoreCard) -> None:
+    """The cohort rules and statistics used, imputed values, switched-off criteria, weights."""
+    notes = analysis_notes(card, doc.tr, doc.m, doc.u)
+    if notes.cohort is not None:
+        doc.p(notes.cohort)
+        rows = [Row(cells=[Cell(text) for text in row]) for row in notes.rows]
+        doc.table(Table(header=notes.header, rows=rows, right=frozenset(NOTES_RIGHT)))
+    for sentence in notes.sentences:
+        doc.p(sentence)
 
 
 def profile_report(
@@ -354,65 +372,65 @@ def profile_report(
 # -- rankings ----------------------------------------------------------------------------------
 
 
-def _interval_rows(
-    ranking: Ranking, tr: Translator, cards: Sequence[ScoreCard]
-) -> list[charts.IntervalRow]:
-    """The ranking's cities under their peer groups, with their bounds when a card gives them."""
-    bounds = {(c.city_id, c.assessment_date.isoformat()): c.overall.adjusted for c in cards}
+def _interval_rows(ranking: Ranking, tr: Translator) -> list[charts.IntervalRow]:
+    """The ranking's cities under their peer groups, each with its bounds and overlap mark."""
     rows: list[charts.IntervalRow] = []
     for band in dict.fromkeys(r.band for r in ranking.rows):
-        label = band_label(tr, ranking.bands, band)
-        rows.append(charts.IntervalRow(id="", label=label, heading=True))
+        rows.append(charts.IntervalRow(id="", label=band_label(tr, ranking, band), heading=True))
         for r in sorted((r for r in ranking.rows if r.band == band), key=lambda r: r.band_rank):
-            score = bounds.get((r.city_id, r.assessment_date))
+            text = tr.number(r.score)
             rows.append(
                 charts.IntervalRow(
                     id=r.city_id,
                     label=r.city_name,
                     score=r.score,
-                    lower=score.lower if score else None,
-                    upper=score.upper if score else None,
-                    text=tr.number(r.score),
+                    lower=r.lower,
+                    upper=r.upper,
+                    text=tr.t("reports.compare.rank_overlaps", rank=text) if r.overlaps else text,
+                    overlaps=r.overlaps,
                 )
             )
     return rows
 
 
 def _ranking_table(doc: Doc, ranking: Ranking) -> Table:
-    tr = doc.tr
     table_rows = []
-    for r, texts in zip(ranking.rows, compare_rows(ranking, tr), strict=True):
+    intervals = has_intervals(ranking)
+    for r, texts in zip(ranking.rows, compare_rows(ranking, doc.tr), strict=True):
         population = None if r.population is None else str(r.population)
         values = [str(r.rank), None, None, population, None, str(r.band_rank)]
-        values += [value_of(r.score), value_of(r.coverage, 4), r.assessment_date]
+        values += [value_of(r.score), value_of(r.lower), str(r.rank_best) if r.rank_best else None]
+        values += [value_of(r.coverage, 4), r.assessment_date]
+        values += [None if r.interval_lo is None else str(r.interval_lo)] if intervals else []
         cells = [
             Cell(doc.u(t) if i in (1, 2) else t, v)
             for i, (t, v) in enumerate(zip(texts, values, strict=True))
         ]
         table_rows.append(Row(id=r.city_id, cells=cells))
-    header = [tr.t(f"reports.compare.col_{name}") for name in COMPARE_COLUMNS]
-    return Table(header=header, rows=table_rows, right=frozenset({0, 3, 6, 7}))
+    header = [doc.tr.t(f"reports.compare.col_{name}") for name in compare_columns(ranking)]
+    right = COMPARE_RIGHT | ({len(header) - 1} if intervals else set())
+    return Table(header=header, rows=table_rows, right=frozenset(right))
 
 
-def compare_report(
-    ranking: Ranking, framework: Framework, tr: Translator, *, cards: Sequence[ScoreCard] = ()
-) -> str:
-    """A ranking with peer groups as an HTML page; *cards* (the ranked assessments) give each
-    city's bounds."""
+def compare_report(ranking: Ranking, framework: Framework, tr: Translator) -> str:
+    """A ranking with peer groups, bounds, the ranks they allow and overlap marks, as an HTML
+    page."""
     doc = Doc(tr)
     desc = tr.t("reports.html.chart_compare_alt", count=len(ranking.rows))
     svg = charts.interval_chart(
-        _interval_rows(ranking, tr, cards),
+        _interval_rows(ranking, tr),
         title=tr.t("reports.html.chart_compare"),
         desc=desc,
         ident=doc.chart_id(),
         ticks=[tr.integer(v) for v in (0, 25, 50, 75, 100)],
     )
     legend = [("reached", tr.t("reports.html.legend_score"))]
-    if cards:
+    if any(r.lower is not None and r.upper is not None for r in ranking.rows):
         legend.append(("range", tr.t("reports.html.legend_bounds")))
-    limits = tr.t("reports.common.list_separator").join(tr.integer(b) for b in ranking.bands)
-    doc.p(tr.t("reports.compare.intro", limits=limits))
+    if any(r.overlaps for r in ranking.rows):
+        legend.append(("overlaps", tr.t("reports.html.legend_overlaps")))
+    groups = peer_groups_text(ranking, tr, doc.m, doc.u)
+    doc.p(doc.m("reports.compare.intro", groups=Markup(groups)))
     caption = tr.t("reports.html.chart_compare")
     table = _ranking_table(doc, ranking)
     doc.figure("compare", caption, [svg], legend=legend, note=desc, table=table)

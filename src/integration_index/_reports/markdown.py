@@ -20,16 +20,24 @@ from integration_index._reports.common import (
     band_label,
     md_text,
     no_sections,
+    peer_groups_text,
     plugin_sections,
     reason_text,
     short,
     table,
     value_word,
 )
+from integration_index._reports.notes import notes_markdown
 
 __all__ = [
+    "COMPARE_COLUMNS",
+    "COMPARE_RIGHT",
     "card_markdown",
+    "compare_columns",
+    "compare_intro",
     "compare_report",
+    "compare_rows",
+    "has_intervals",
     "context_items",
     "profile_details",
     "profile_report",
@@ -88,6 +96,7 @@ def card_markdown(
             "- " + tr.t("reports.score.context_line", title=md_text(title), value=md_text(value))
             for title, value in recorded
         ]
+    lines += notes_markdown(card, tr)
     if card.warnings:
         lines += [""]
         lines += [
@@ -225,27 +234,55 @@ COMPARE_COLUMNS = (
     "band",
     "band_rank",
     "score",
+    "bounds",
+    "possible_ranks",
     "coverage",
     "assessed",
 )
+"""The columns of a ranking's table; ``interval`` follows when the ranking has rank intervals."""
+
+#: The right-aligned columns of a ranking's table (numbers), by index in COMPARE_COLUMNS.
+COMPARE_RIGHT = frozenset({0, 3, 6, 7, 8, 9})
+
+
+def compare_columns(ranking: Ranking) -> tuple[str, ...]:
+    """The columns of *ranking*'s table: COMPARE_COLUMNS, then ``interval`` if it has any."""
+    return (*COMPARE_COLUMNS, "interval") if has_intervals(ranking) else COMPARE_COLUMNS
 
 
 def compare_rows(ranking: Ranking, tr: Translator) -> list[list[str]]:
-    """A ranking's rows as plain text, in COMPARE_COLUMNS order."""
-    return [
-        [
-            tr.integer(r.rank),
+    """A ranking's rows as plain text, in compare_columns(ranking) order."""
+    intervals = has_intervals(ranking)
+    rows = []
+    for r in ranking.rows:
+        ranks = tr.integer(r.rank_best)
+        if r.rank_worst > r.rank_best:
+            ranks = tr.t("reports.compare.rank_range", best=r.rank_best, worst=r.rank_worst)
+        row = [
+            tr.t("reports.compare.rank_overlaps", rank=r.rank)
+            if r.overlaps
+            else tr.integer(r.rank),
             r.city_name,
             r.country or "",
             tr.integer(r.population) if r.population is not None else "",
-            band_label(tr, ranking.bands, r.band),
+            band_label(tr, ranking, r.band),
             tr.t("reports.compare.band_rank", rank=r.band_rank, size=r.band_size),
             tr.number(r.score),
+            tr.t("reports.common.range", lower=tr.number(r.lower), upper=tr.number(r.upper))
+            if r.lower is not None and r.upper is not None
+            else "",
+            ranks if r.rank_best else "",
             tr.percent(r.coverage),
             _date_text(tr, r.assessment_date),
         ]
-        for r in ranking.rows
-    ]
+        if intervals:
+            row.append(
+                tr.t("reports.compare.rank_range", best=r.interval_lo, worst=r.interval_hi)
+                if r.interval_lo is not None
+                else ""
+            )
+        rows.append(row)
+    return rows
 
 
 def _date_text(tr: Translator, iso: str) -> str:
@@ -255,13 +292,21 @@ def _date_text(tr: Translator, iso: str) -> str:
         return iso
 
 
-def compare_report(
-    ranking: Ranking, framework: Framework, tr: Translator, *, cards: Sequence[ScoreCard] = ()
-) -> str:
-    """A ranking with peer groups as Markdown (*cards* are for the HTML chart's bounds)."""
+def compare_intro(ranking: Ranking, tr: Translator) -> str:
+    """The Markdown sentence before a ranking's table: its peer groups, ties, bounds, overlaps."""
+    groups = peer_groups_text(ranking, tr, tr.t, md_text)
+    return tr.t("reports.compare.intro", groups=groups)
+
+
+def compare_report(ranking: Ranking, framework: Framework, tr: Translator) -> str:
+    """A ranking with peer groups, bounds and the ranks they allow, as Markdown."""
     title = tr.t("reports.compare.title", framework=md_text(framework.title.get(tr.language)))
-    limits = tr.t("reports.common.list_separator").join(tr.integer(b) for b in ranking.bands)
-    lines = [f"# {title}", "", tr.t("reports.compare.intro", limits=limits), ""]
-    header = [tr.t(f"reports.compare.col_{name}") for name in COMPARE_COLUMNS]
-    lines += table(header, compare_rows(ranking, tr), right=(0, 3, 6, 7))
+    lines = [f"# {title}", "", compare_intro(ranking, tr), ""]
+    header = [tr.t(f"reports.compare.col_{name}") for name in compare_columns(ranking)]
+    lines += table(header, compare_rows(ranking, tr), right=tuple(sorted(COMPARE_RIGHT)))
     return "\n".join(lines).rstrip() + "\n"
+
+
+def has_intervals(ranking: Ranking) -> bool:
+    """Whether some row of *ranking* carries a rank interval from an uncertainty analysis."""
+    return any(r.interval_lo is not None for r in ranking.rows)

@@ -8,22 +8,35 @@ passes over lists: batches score thousands of profiles against the same framewor
 from __future__ import annotations
 
 import math
-import threading
-import weakref
 from collections.abc import Mapping, Sequence
-from typing import Any
 
-from integration_index._model.framework import OVERALL, Framework, Goalposts, Scale
+import attrs
+
+from integration_index._model.cohort import CohortStats
+from integration_index._model.framework import OVERALL, Framework
 from integration_index._model.profile import CityProfile, ContextValue
-from integration_index._model.scorecard import ContextEntry, NodeResult, NodeScore, ScoreCard
+from integration_index._model.scorecard import (
+    ContextEntry,
+    NodeResult,
+    NodeScore,
+    ScoreCard,
+)
 from integration_index._scoring.aggregations import (
     Aggregation,
     aggregate,
     fused_weighted_mean,
     weighted_mean,
 )
-from integration_index._scoring.evidence import combine_ratings
+from integration_index._scoring.leaves import (
+    check_cohort,
+    clipping_warnings,
+    combine_leaves,
+    impute,
+    leaf_values,
+    normalisation_used,
+)
 from integration_index._scoring.modifiers import Effects, resolve_effects
+from integration_index._scoring.plan import Plan, plan_of
 
 __all__ = ["score_profile"]
 
@@ -37,84 +50,27 @@ _INTERN_LIMIT = 20_000
 _fsum = math.fsum
 
 
-class _Plan:
-    """A framework compiled for scoring. Index 0 is the whole framework; then every node, depth
-    first, so that walking the indexes backwards visits children before their parents."""
-
-    def __init__(self, framework: Framework) -> None:
-        nodes = [framework.root, *framework.nodes.values()]
-        self.framework = framework
-        self.ids = [node.id for node in nodes]
-        self.index = {node_id: i for i, node_id in enumerate(self.ids)}
-        self.nodes = nodes
-        self.children = [[self.index[child.id] for child in node.children] for node in nodes]
-        self.weights = [node.weight for node in nodes]
-        self.child_weights = [[self.weights[c] for c in kids] for kids in self.children]
-        self.child_totals = [_fsum(ws) if ws else 0.0 for ws in self.child_weights]
-        self.is_leaf = [bool(i) and node.is_leaf for i, node in enumerate(nodes)]
-        self.leaves = [i for i, leaf in enumerate(self.is_leaf) if leaf]
-        self.parent: list[int | None] = [None] * len(nodes)
-        self.depth = [0] * len(nodes)
-        for i, kids in enumerate(self.children):
-            for c in kids:
-                self.parent[c] = i
-                self.depth[c] = self.depth[i] + 1
-        settings = framework.settings
-        self.aggregation = [node.aggregation or settings.aggregation for node in nodes]
-        self.rule = [node.evidence_rule or settings.evidence_rule for node in nodes]
-        self.goalposts: list[Goalposts | None] = [node.goalposts for node in nodes]
-        self.scale: list[Scale | None] = [
-            framework.scale_of(node) if self.is_leaf[i] else None for i, node in enumerate(nodes)
-        ]
-        self.level_values = [scale.values if scale is not None else None for scale in self.scale]
-        self.target = [settings.target, *(framework.target_of(node.id) for node in nodes[1:])]
-        self.min_coverage = settings.min_coverage
-        self.internal_reverse = [i for i in range(len(nodes) - 1, -1, -1) if not self.is_leaf[i]]
-        self.descendants: list[list[int]] = [[] for _ in nodes]
-        for i in self.internal_reverse:
-            for c in self.children[i]:
-                self.descendants[i] += [c, *self.descendants[c]]
-        self.nearest: dict[tuple[int, float], str] = {}
-        self.interned: dict[tuple[Any, ...], Any] = {}
-
-    def level_of(self, i: int, value: float) -> str | None:
-        scale = self.scale[i]
-        if scale is None:
-            return None
-        key = (id(scale), value)
-        level = self.nearest.get(key)
-        if level is None:
-            level = self.nearest[key] = scale.nearest(value).id
-        return level
-
-
-_PLANS: dict[int, tuple[weakref.ref[Framework], _Plan]] = {}
-_PLANS_LOCK = threading.Lock()
-
-
-def _plan(framework: Framework) -> _Plan:
-    entry = _PLANS.get(id(framework))
-    if entry is not None and entry[0]() is framework:
-        return entry[1]
-    with _PLANS_LOCK:
-        plan = _Plan(framework)
-        key = id(framework)
-        plans = _PLANS  # bound now: the module global may be gone when the callback runs at exit
-        plans[key] = (weakref.ref(framework, lambda _: plans.pop(key, None)), plan)
-        return plan
-
-
 class _Pass:
     """One bottom-up pass over the plan (raw, or adjusted by effects), as parallel lists."""
 
-    __slots__ = ("applicable", "count", "coverage", "estimate", "lower", "share", "upper")
+    __slots__ = (
+        "applicable",
+        "count",
+        "coverage",
+        "estimate",
+        "imputed",
+        "lower",
+        "share",
+        "upper",
+    )
 
     def __init__(
         self,
-        plan: _Plan,
+        plan: Plan,
         leaves: Mapping[int, tuple[float, int]],
         aggregations: Mapping[str, Aggregation],
         effects: Effects | None,
+        imputed: Mapping[int, float],
     ) -> None:
         size = len(plan.ids)
         estimate: list[float | None] = [None] * size
@@ -128,6 +84,9 @@ class _Pass:
             estimate[i] = lower[i] = upper[i] = value
             coverage[i] = 1.0
             count[i] = n
+        for i, value in imputed.items():  # a value, not evidence: no coverage, bounds unchanged
+            estimate[i] = value
+        self.imputed = imputed
         left_out, factors = _apply_effects(plan, effects, applicable)
         children, nodes = plan.children, plan.nodes
         for i in plan.internal_reverse:
@@ -166,7 +125,7 @@ class _Pass:
         self.estimate, self.lower, self.upper, self.coverage = estimate, lower, upper, coverage
         self.count, self.share, self.applicable = count, share, applicable
 
-    def scores(self, plan: _Plan) -> list[NodeScore]:
+    def scores(self, plan: Plan) -> list[NodeScore]:
         """Every node's NodeScore (leaves' shared with earlier profiles when equal)."""
         interned = plan.interned
         if len(interned) >= _INTERN_LIMIT:
@@ -189,7 +148,11 @@ class _Pass:
             if not applicable:
                 append(_NOT_APPLICABLE)
                 continue
-            if estimate is not None and (coverage <= 0.0 or coverage < min_coverage):
+            if (
+                estimate is not None
+                and (coverage <= 0.0 or coverage < min_coverage)
+                and i not in self.imputed
+            ):
                 estimate = None
             if is_leaf[i]:
                 key = (estimate, lower, upper, coverage, share)
@@ -227,7 +190,7 @@ def _gather(
 
 
 def _apply_effects(
-    plan: _Plan, effects: Effects | None, applicable: list[bool]
+    plan: Plan, effects: Effects | None, applicable: list[bool]
 ) -> tuple[bool, dict[int, float]]:
     """Mark the nodes left out (with their subtrees); return whether any was, and the weight
     factors by node index."""
@@ -242,66 +205,31 @@ def _apply_effects(
     return bool(effects.not_applicable), factors
 
 
-def _leaf_values(
-    plan: _Plan, profile: CityProfile, framework_id: str
-) -> tuple[dict[int, list[float]], dict[int, list[Any]]]:
-    """Each rated leaf's values: level values on a scale, measured values for goalposts."""
-    values: dict[int, list[float]] = {}
-    dates: dict[int, list[Any]] = {}
-    single = (
-        len(profile.assessment.frameworks) == 1 and profile.assessment.frameworks[0] == framework_id
-    )
-    for item in profile.evidence:
-        if (item.framework is not None or not single) and profile.framework_of(
-            item
-        ) != framework_id:
-            continue
-        i = plan.index[item.criterion]
-        level_values = plan.level_values[i]
-        value = level_values[item.rating] if level_values is not None else float(item.rating)  # type: ignore[index]
-        values.setdefault(i, []).append(value)
-        if plan.rule[i] == "latest":
-            dates.setdefault(i, []).append(item.date)
-    return values, dates
-
-
-def _combine_leaves(
-    plan: _Plan,
-    values: Mapping[int, list[float]],
-    dates: Mapping[int, list[Any]],
-    targets: Mapping[int, float],
-) -> dict[int, tuple[float, int, float | None]]:
-    """Each rated leaf's combined value, evidence count and spread (on 0-100)."""
-    combined: dict[int, tuple[float, int, float | None]] = {}
-    for i, raw in values.items():
-        goalposts = plan.goalposts[i]
-        normalised = (
-            [goalposts.normalise(x, targets.get(i)) for x in raw] if goalposts is not None else raw
-        )
-        value = combine_ratings(normalised, plan.rule[i], dates.get(i, ()))
-        spread = (max(normalised) - min(normalised)) * 100.0 if len(normalised) > 1 else None
-        combined[i] = (value, len(normalised), spread)
-    return combined
-
-
 def score_profile(
     profile: CityProfile,
     framework: Framework,
     aggregations: Mapping[str, Aggregation],
     *,
     engine_version: str = "",
+    cohort: CohortStats | None = None,
 ) -> ScoreCard:
-    """Score one profile against one framework.
+    """Score one profile against one framework (against *cohort* for the criteria that need
+    one: a cohort normalisation, or missing values imputed with the cohort mean).
 
     The profile must already have been checked against the framework (every evidence item rates
     an existing leaf with a valid rating); :func:`integration_index.score` does that.
+
+    Raises:
+        AnalysisInputError: a criterion needs cohort statistics and *cohort* gives none for it.
     """
-    plan = _plan(framework)
+    plan = plan_of(framework)
+    if plan.needs_cohort:
+        check_cohort(framework.id, plan.needs_cohort, cohort)
     effects = resolve_effects(profile, framework)
-    raw, raw_leaves, adjusted, adjusted_leaves = _passes(plan, profile, effects, aggregations)
+    raw, leaves, adjusted = _passes(plan, profile, effects, aggregations, cohort)
     raw_scores = raw.scores(plan)
     adjusted_scores = raw_scores if adjusted is raw else adjusted.scores(plan)
-    results = _node_results(plan, raw, raw_scores, adjusted_scores, adjusted_leaves, effects)
+    results = _node_results(plan, raw, raw_scores, adjusted_scores, leaves, adjusted, effects)
     overall = NodeResult(
         id=OVERALL,
         parent=None,
@@ -327,48 +255,70 @@ def score_profile(
             ContextEntry(factor=factor.id, title=factor.title.en, value=context.get(factor.id))
             for factor in framework.contextual_factors
         ),
-        warnings=_warnings(plan, overall, adjusted, raw_leaves),
+        warnings=(*_warnings(plan, overall, adjusted, leaves.raw), *leaves.clipped),
         engine_version=engine_version,
+        normalisation=normalisation_used(plan, cohort),
     )
 
 
 Leaves = dict[int, tuple[float, int, float | None]]
 
 
+@attrs.frozen
+class _Leaves:
+    """The leaf values of both passes, with what the card shows of them."""
+
+    raw: Leaves
+    adjusted: Leaves
+    measured: dict[int, float]
+    clipped: tuple[str, ...]
+
+
 def _passes(
-    plan: _Plan, profile: CityProfile, effects: Effects, aggregations: Mapping[str, Aggregation]
-) -> tuple[_Pass, Leaves, _Pass, Leaves]:
+    plan: Plan,
+    profile: CityProfile,
+    effects: Effects,
+    aggregations: Mapping[str, Aggregation],
+    cohort: CohortStats | None,
+) -> tuple[_Pass, _Leaves, _Pass]:
     """The raw pass and the adjusted one (the same when no modifier applies), with the leaf
     values each used."""
-    values, dates = _leaf_values(plan, profile, plan.framework.id)
-    raw_leaves = _combine_leaves(plan, values, dates, {})
-    raw = _Pass(plan, {i: (v, n) for i, (v, n, _) in raw_leaves.items()}, aggregations, None)
+    values, dates = leaf_values(plan, profile, plan.framework.id)
+    raw_leaves, measured = combine_leaves(plan, values, dates, {}, cohort)
+    imputed = impute(plan, raw_leaves, {}, cohort)
+    raw = _Pass(
+        plan, {i: (v, n) for i, (v, n, _) in raw_leaves.items()}, aggregations, None, imputed
+    )
+    clipped = clipping_warnings(plan, values)
     if effects.empty:
-        return raw, raw_leaves, raw, raw_leaves
+        return raw, _Leaves(raw_leaves, raw_leaves, measured, clipped), raw
     targets = {plan.index[c]: t for c, t in effects.targets.items()}
     quantitative_targets = {i: t for i, t in targets.items() if plan.goalposts[i] is not None}
-    adjusted_leaves = (
-        _combine_leaves(plan, values, dates, quantitative_targets)
-        if quantitative_targets
-        else raw_leaves
-    )
+    adjusted_leaves, adjusted_imputed = raw_leaves, imputed
+    if quantitative_targets:
+        adjusted_leaves = combine_leaves(plan, values, dates, quantitative_targets, cohort)[0]
+        adjusted_imputed = impute(plan, adjusted_leaves, quantitative_targets, cohort)
     adjusted = _Pass(
-        plan, {i: (v, n) for i, (v, n, _) in adjusted_leaves.items()}, aggregations, effects
+        plan,
+        {i: (v, n) for i, (v, n, _) in adjusted_leaves.items()},
+        aggregations,
+        effects,
+        adjusted_imputed,
     )
-    return raw, raw_leaves, adjusted, adjusted_leaves
+    return raw, _Leaves(raw_leaves, adjusted_leaves, measured, clipped), adjusted
 
 
 def _node_results(
-    plan: _Plan,
+    plan: Plan,
     raw: _Pass,
     raw_scores: Sequence[NodeScore],
     adjusted_scores: Sequence[NodeScore],
-    adjusted_leaves: Mapping[int, tuple[float, int, float | None]],
+    leaves: _Leaves,
+    adjusted: _Pass,
     effects: Effects,
 ) -> list[NodeResult]:
     """Every node's result but the whole's, depth first; equal leaf results are shared."""
     target_effects = effects.targets
-    interned = plan.interned
     results: list[NodeResult] = []
     append = results.append
     ids, parents, depths, nodes, counts = plan.ids, plan.parent, plan.depth, plan.nodes, raw.count
@@ -389,33 +339,57 @@ def _node_results(
                     adjusted=adjusted_score,
                     evidence_count=counts[i],
                     target=target,
+                    switched_off=plan.weights[i] == 0.0,
                 )
             )
             continue
-        leaf = adjusted_leaves.get(i)
-        value, spread = (leaf[0], leaf[2]) if leaf is not None else (None, None)
-        key = (i, id(raw_score), id(adjusted_score), value, counts[i], spread, target)
-        found = interned.get(key)
-        if found is None:
-            found = interned[key] = NodeResult(
-                id=ids[i],
-                parent=ids[parent] if parent is not None else None,
-                depth=depths[i],
-                kind=nodes[i].kind,
-                raw=raw_score,
-                adjusted=adjusted_score,
-                value=value,
-                level=plan.level_of(i, value) if value is not None else None,
-                evidence_count=counts[i],
-                spread=spread,
-                target=target,
-            )
-        append(found)
+        append(_leaf_result(plan, i, raw_score, adjusted_score, target, leaves, adjusted))
     return results
 
 
+def _leaf_result(
+    plan: Plan,
+    i: int,
+    raw_score: NodeScore,
+    adjusted_score: NodeScore,
+    target: float | None,
+    leaves: _Leaves,
+    adjusted: _Pass,
+) -> NodeResult:
+    """A leaf's result; equal ones are shared (an imputed one never is: it is rare)."""
+    leaf = leaves.adjusted.get(i)
+    value, spread = (leaf[0], leaf[2]) if leaf is not None else (None, None)
+    measured = leaves.measured.get(i)
+    imputed = plan.missing[i] if i in adjusted.imputed else None
+    count = adjusted.count[i]
+    key = (i, id(raw_score), id(adjusted_score), value, count, spread, target, measured)
+    found = plan.interned.get(key) if imputed is None else None
+    if found is None:
+        parent = plan.parent[i]
+        found = NodeResult(
+            id=plan.ids[i],
+            parent=plan.ids[parent] if parent is not None else None,
+            depth=plan.depth[i],
+            kind=plan.nodes[i].kind,
+            raw=raw_score,
+            adjusted=adjusted_score,
+            value=value,
+            level=plan.level_of(i, value) if value is not None else None,
+            evidence_count=count,
+            spread=spread,
+            target=target,
+            measured=measured,
+            unit=plan.unit[i],
+            imputed=imputed,
+            switched_off=plan.weights[i] == 0.0,
+        )
+        if imputed is None:
+            plan.interned[key] = found
+    return found
+
+
 def _warnings(
-    plan: _Plan, overall: NodeResult, adjusted_pass: _Pass, rated: Mapping[int, object]
+    plan: Plan, overall: NodeResult, adjusted_pass: _Pass, rated: Mapping[int, object]
 ) -> tuple[str, ...]:
     warnings: list[str] = []
     counted = [i for i in plan.leaves if adjusted_pass.applicable[i]]  # excluded ones do not count

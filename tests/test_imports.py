@@ -1,0 +1,90 @@
+"""What importing the package, and starting the command line, load: only what is used.
+
+``import integration_index`` and ``integration-index --version`` stay cheap because they import
+none of the engine, the model's attrs classes, cattrs or pluggy; a name of the public API imports
+its module when it is first used. These tests count modules (in a fresh interpreter), never time.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import integration_index as ii
+from integration_index._cli import parser
+
+#: Modules that mean the engine, the model, the plugin host or a parser came along.
+HEAVY = (
+    "attr",
+    "attrs",
+    "cattrs",
+    "pluggy",
+    "tomli",
+    "toml_rs",
+    "importlib.metadata",
+    "integration_index._api",
+    "integration_index._batch",
+    "integration_index._io.documents",
+    "integration_index._model.profile",
+    "integration_index._plugins.registry",
+    "integration_index._scoring.engine",
+    "integration_index.hookspecs",
+)
+
+
+def _loaded_after(code: str) -> set[str]:
+    """The modules loaded in a fresh interpreter after running *code*."""
+    script = f"import sys, json\n{code}\nprint(json.dumps(sorted(sys.modules)))"
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    return set(json.loads(done.stdout.splitlines()[-1]))
+
+
+def test_importing_the_package_loads_no_engine_model_or_plugin_host() -> None:
+    loaded = _loaded_after("import integration_index")
+    assert sorted(name for name in HEAVY if name in loaded) == []
+    assert {m for m in loaded if m.startswith("integration_index")} == {
+        "integration_index",
+        "integration_index._version",
+    }
+
+
+def test_the_version_option_loads_no_command_code() -> None:
+    code = (
+        "from integration_index._cli.main import main\n"
+        "try:\n    main(['--version'])\nexcept SystemExit:\n    pass"
+    )
+    loaded = _loaded_after(code)
+    heavy = [name for name in HEAVY if name != "importlib.metadata" and name in loaded]
+    assert heavy == []
+    commands = {"commands", "outputs", "reports", "scoring", "workbooks"}
+    assert {m for m in loaded if m.rpartition(".")[2] in commands} == set()
+
+
+def test_a_public_name_loads_its_module_on_first_use() -> None:
+    loaded = _loaded_after("import integration_index\nintegration_index.CityProfile")
+    assert "integration_index._model.profile" in loaded
+    assert "pluggy" not in loaded
+    assert "integration_index._batch" not in loaded
+
+
+def test_the_parsers_default_bands_are_the_apis() -> None:
+    bands = ",".join(str(band) for band in ii.DEFAULT_POPULATION_BANDS)
+    assert bands == parser._DEFAULT_BANDS
+    args = parser.build_parser().parse_args(["compare", "x.toml"])
+    assert args.bands == bands
+
+
+def test_the_parsers_uncertainty_sources_are_the_apis() -> None:
+    from integration_index._cli import choices
+    from integration_index.analysis import SOURCES
+
+    assert choices.UNCERTAINTY_SOURCES == SOURCES
+
+
+def test_every_public_name_resolves_and_dir_lists_them() -> None:
+    for name in ii.__all__:
+        assert getattr(ii, name) is not None
+    assert set(ii.__all__) <= set(dir(ii))
