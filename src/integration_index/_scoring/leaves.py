@@ -179,14 +179,16 @@ def check_cohort(framework_id: str, needed: Sequence[str], cohort: CohortStats |
 
 
 def clipping_warnings(plan: LeafPlan, values: Mapping[int, list[float]]) -> tuple[str, ...]:
-    """A warning for each measured value beyond a fixed goalpost (it scores as the goalpost)."""
+    """A warning for each measured value beyond a fixed goalpost (it scores as the goalpost), by
+    criterion id and value: neither the order of the criteria nor that of the items changes
+    them."""
     warnings: list[str] = []
-    for i in sorted(values):
+    for i in sorted(values, key=plan.ids.__getitem__):
         posts = plan.goalposts[i]
         if posts is None:
             continue
         unit = f" {posts.unit}" if posts.unit else ""
-        for x in values[i]:
+        for x in sorted(values[i]):
             if x < posts.min or x > posts.max:
                 side, post = ("below", posts.min) if x < posts.min else ("above", posts.max)
                 warnings.append(
