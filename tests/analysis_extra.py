@@ -9,7 +9,8 @@ from types import ModuleType
 import pytest
 
 
-def _extra(module: str, extra: str) -> ModuleType:
+def extra_module(module: str, extra: str) -> ModuleType:
+    """*module* from the optional *extra*: skipped outside CI when missing, failing in CI."""
     if os.environ.get("CI"):
         return importlib.import_module(module)  # a missing extra fails in CI
     found: ModuleType = pytest.importorskip(
@@ -20,9 +21,9 @@ def _extra(module: str, extra: str) -> ModuleType:
 
 def analysis_extra() -> ModuleType:
     """numpy (the analysis extra): in CI an ImportError fails the tests instead of skipping."""
-    return _extra("numpy", "analysis")
+    return extra_module("numpy", "analysis")
 
 
 def notebook_extra(module: str = "pandas") -> ModuleType:
     """pandas or pyarrow (the notebook extra), as :func:`analysis_extra`."""
-    return _extra(module, "notebook")
+    return extra_module(module, "notebook")

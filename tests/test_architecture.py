@@ -25,7 +25,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"_analysis", "_vector"}),
     frozenset({"hookspecs", "_plugins"}),
     frozenset({"_batch", "_pool", "_reports", "_spreadsheet"}),
-    frozenset({"_api", "model", "analysis", "testing", "__init__"}),
+    frozenset({"_api", "model", "analysis", "testing", "_conformance", "__init__"}),
     frozenset({"_cli", "__main__"}),
 )
 

@@ -35,6 +35,7 @@ from integration_index.model import (
     Goalposts,
     IndicatorStats,
     Level,
+    ModifierRule,
     Normalisation,
     Scale,
     ScoreCard,
@@ -348,6 +349,22 @@ def test_all_zero_siblings_are_refused_with_their_key_path() -> None:
     assert "criteria[0].children[0].weight" in str(caught.value)
 
 
+def test_a_switched_off_criterion_does_not_fail_the_scale_weight_check() -> None:
+    """A weight of 0 stays 0 under a scale_weight factor below 1: only the positive weights of
+    a group are checked against being scaled down to zero (frameworks(cohort=True) draws both)."""
+    base = framework_with(None, goalposts=Goalposts(min=0, max=1), weights=(0.0, 1.0, 1.0))
+    halve = ModifierRule(
+        id="halve", effect="scale_weight", criteria=("r",), reason=Text(en="x"), factor=0.5
+    )
+    framework = attrs.evolve(base, modifiers=(halve,))  # no FrameworkError
+    card = ii.score(city(0, 5.0), framework, registry=REGISTRY)
+    assert card.node("m").switched_off and card.node("m").adjusted.weight == 0.0
+    assert card.node("r").adjusted.weight == 1.0
+    tiny = attrs.evolve(halve, factor=1e-300)
+    with pytest.raises(FrameworkError, match="could reach zero"):
+        attrs.evolve(base, modifiers=(attrs.evolve(tiny, id="a"), attrs.evolve(tiny, id="b")))
+
+
 def test_values_beyond_fixed_goalposts_are_clipped_with_a_warning() -> None:
     framework = framework_with(None, goalposts=Goalposts(min=0, max=100, unit="%"))
     card = ii.score(city(0, 104.0), framework, registry=REGISTRY)
@@ -357,6 +374,28 @@ def test_values_beyond_fixed_goalposts_are_clipped_with_a_warning() -> None:
 
 
 # -- weights at run time -----------------------------------------------------------------------
+
+
+def test_clipping_warnings_do_not_depend_on_the_order_of_criteria_or_items() -> None:
+    """By criterion id, then value (found by test_reordering_evidence_or_criteria_changes_nothing)."""
+    posts = Goalposts(min=0.0, max=100.0)
+    leaves = tuple(Criterion(id=i, title=Text(en=i), goalposts=posts) for i in ("y", "x"))
+    framework = Framework(
+        id="cohort-test", version="1", title=Text(en="t"), scales=(STAGE,),
+        settings=Settings(scale="stage"), criteria=leaves,
+    )  # fmt: skip
+    items = [("y", 150.0), ("x", -5.0), ("y", -20.0)]
+    evidence = tuple(Evidence(criterion=c, rating=v, source="statistics") for c, v in items)
+    profile = attrs.evolve(city(0, None), evidence=evidence)
+    expected = (
+        "criterion 'x': measured value -5 is below the goalpost 0; it was clipped to the goalpost",
+        "criterion 'y': measured value -20 is below the goalpost 0; it was clipped to the goalpost",
+        "criterion 'y': measured value 150 is above the goalpost 100; it was clipped to the goalpost",
+    )
+    reordered = attrs.evolve(framework, criteria=leaves[::-1])
+    for fw, items_in in ((framework, evidence), (reordered, evidence[::-1])):
+        card = ii.score(attrs.evolve(profile, evidence=items_in), fw, registry=REGISTRY)
+        assert [w for w in card.warnings if "clipped" in w] == list(expected)
 
 
 @given(weights=st.tuples(st.floats(0.1, 10), st.floats(0.1, 10), st.floats(0.1, 10)))

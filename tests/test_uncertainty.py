@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime
 import math
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
-from analysis_extra import analysis_extra
+from analysis_extra import analysis_extra, extra_module
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -30,15 +32,18 @@ from integration_index.model import (
     Assessment,
     City,
     CityProfile,
+    CohortStats,
     Criterion,
     Evidence,
     Framework,
+    IndicatorStats,
     Level,
+    Normalisation,
     Scale,
     Settings,
     Text,
 )
-from integration_index.testing import frameworks, profiles
+from integration_index.testing import cohorts, frameworks, profiles
 
 np = analysis_extra()
 
@@ -103,8 +108,9 @@ def test_streamed_sums_give_salibs_estimates() -> None:
     assert total[:, 0] == pytest.approx(expected_total, abs=1e-10)
 
 
-def test_salib_itself_agrees_when_installed() -> None:
-    sobol = pytest.importorskip("SALib.analyze.sobol", reason="SALib is a test-only comparison")
+def test_salib_itself_agrees() -> None:
+    # SALib comes with the crosscheck extra (in dev): skipped only outside CI when missing.
+    sobol = extra_module("SALib.analyze.sobol", "crosscheck")
     from integration_index._vector.sobol import indices
 
     y_a, y_b, y_ab = _design(2000, seed=3)
@@ -253,6 +259,131 @@ def test_bad_settings_are_refused() -> None:
         ii.rank_uncertainty([city("x", [])], PAIR, draws=0, registry=REGISTRY)
 
 
+# -- cohort features (docs/uncertainty.md, section 3) ---------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+ALL_BUT_EVIDENCE = UncertaintySources(evidence=None)
+
+
+def _pair_with(*criteria: Criterion) -> Framework:
+    return Framework(
+        id="pair",
+        version="1",
+        title=Text(en="Pair"),
+        criteria=criteria,
+        scales=(SCALE,),
+        settings=Settings(scale="s", min_coverage=0.0),
+    )
+
+
+def test_an_imputed_leaf_keeps_its_value_in_every_run() -> None:
+    """b's missing value counts as 0 (the framework's rule): the unassessed source draws
+    nothing, so the city scores (1 + 0)/2 in every run."""
+    zero = _pair_with(
+        Criterion(id="a", title=Text(en="A")),
+        Criterion(id="b", title=Text(en="B"), missing="zero"),
+    )
+    cities = [city("open", [("a", "yes")]), city("fixed", [("a", "half"), ("b", "yes")])]
+    sources = UncertaintySources(weights=None, aggregation=None, evidence=None)
+    result = ii.rank_uncertainty(
+        cities, zero, draws=300, seed=4, sources=sources, registry=REGISTRY
+    )
+    entry = next(c for c in result.cities if c.city_id == "open")
+    assert (entry.score, entry.mean_score, entry.sd_score) == (50.0, 50.0, 0.0)
+    assert result.sensitivity[0].total == 0.0
+
+
+@pytest.mark.parametrize("noise", [WeightNoise(spread=0.5), WeightNoise(kind="dirichlet")])
+def test_a_switched_off_criterion_changes_no_run(noise: WeightNoise) -> None:
+    """c weighs 0: whatever its rating (or none), every run, every rank and index is the same."""
+    framework = _pair_with(
+        Criterion(id="a", title=Text(en="A")),
+        Criterion(id="b", title=Text(en="B")),
+        Criterion(id="c", title=Text(en="C"), weight=0.0),
+    )
+    base = [("a", "yes"), ("a", "half"), ("b", "half")]
+    sources = UncertaintySources(weights=noise)
+    results = []
+    for extra in ([], [("c", "no")], [("c", "yes"), ("c", "yes")]):
+        cities = [city("x", base + extra), city("y", [("a", "half"), ("b", "yes")]), city("z", [])]
+        results.append(
+            ii.rank_uncertainty(
+                cities, framework, draws=400, seed=7, sources=sources, registry=REGISTRY
+            )
+        )
+    assert results[0] == results[1] == results[2]
+    assert results[0].sensitivity and any(s.total > 0 for s in results[0].sensitivity)
+
+
+def test_the_evidence_source_normalises_against_the_cohort_held_fixed() -> None:
+    """Items 20 and 80 on a minmax leaf over a cohort from 0 to 100: the rule "min" scores it
+    20 in every run, "max" 80 (the statistics do not move with the rule)."""
+    rule = Normalisation(method="minmax")
+    framework = _pair_with(Criterion(id="m", title=Text(en="M"), normalisation=rule))
+    stats = CohortStats(
+        framework_id="pair",
+        indicators={"m": IndicatorStats.from_values([0.0, 100.0], rule)},
+        size=2,
+    )
+    measured = [Evidence(criterion="m", rating=value, source="document") for value in (20.0, 80.0)]
+    cities = [attrs.evolve(city("x", []), evidence=tuple(measured)), city("y", [])]
+    for chosen, expected in (("min", 20.0), ("max", 80.0)):
+        sources = UncertaintySources(
+            unassessed=False,
+            weights=None,
+            aggregation=None,
+            evidence=EvidenceSwitch(rules=(chosen,)),
+        )
+        result = ii.rank_uncertainty(
+            cities, framework, draws=30, sources=sources, registry=REGISTRY, cohort=stats
+        )
+        entry = next(c for c in result.cities if c.city_id == "x")
+        assert entry.score == pytest.approx(50.0)  # the median, as the card
+        assert entry.mean_score == pytest.approx(expected) and entry.sd_score == pytest.approx(0.0)
+
+
+def _cohort_example() -> tuple[Framework, list[CityProfile], Any]:
+    framework = ii.load_framework(ROOT / "examples/cohort/framework.toml")
+    profiles_read = [
+        result.profile
+        for result in ii.score_many(
+            [ROOT / "examples/cohort/profiles"], [framework], keep_profiles=True
+        )
+    ]
+    weights = ii.load_weights(ROOT / "examples/cohort/weights.toml")
+    return framework, [p for p in profiles_read if p is not None], weights
+
+
+def test_the_cohort_example_ranks_as_score_many_scores_it() -> None:
+    """Profiles are scored against their own cohort (as score_many does), with run-time weights
+    when given; cards keep theirs; the point ranking is the cards' adjusted overall scores."""
+    framework, cities, weights = _cohort_example()
+    for given_weights in (None, weights):
+        cards = [
+            card
+            for result in ii.score_many(cities, [framework], weights=given_weights)
+            for card in result.cards
+        ]
+        expected = {card.city_id: card.overall.adjusted.score for card in cards}
+        from_profiles = ii.rank_uncertainty(
+            cities, framework, draws=60, seed=3, sources=ALL_BUT_EVIDENCE, weights=given_weights
+        )
+        assert {c.city_id: c.score for c in from_profiles.cities} == pytest.approx(expected)
+        from_cards = ii.rank_uncertainty(
+            cards, framework, draws=60, seed=3, sources=ALL_BUT_EVIDENCE
+        )
+        assert from_cards == from_profiles
+        recorded = from_cards.settings.get("weight_overrides")
+        overridden = "access 2 to 1, participation 1 to 1, pilot-survey 0 to 1"
+        assert recorded == (None if given_weights is None else overridden)
+    mixed = [
+        ii.score(cities[0], framework, cohort=cities),
+        ii.score(cities[1], framework, cohort=cities, weights=weights),
+    ]
+    with pytest.raises(ValueError, match="different weights"):
+        ii.rank_uncertainty(mixed, framework, draws=10, sources=OFF)
+
+
 # -- properties (docs/uncertainty.md) ------------------------------------------------------------
 
 
@@ -280,8 +411,11 @@ def _sources(data: st.DataObject) -> UncertaintySources:
     )
 
 
-def _cohort(data: st.DataObject) -> tuple[Framework, list[CityProfile]]:
-    framework = data.draw(frameworks(max_depth=3))
+def _cohort(data: st.DataObject) -> tuple[Framework, list[CityProfile], CohortStats | None]:
+    """A framework (half the time with cohort rules, missing-value rules and switched-off
+    criteria), its cities, and the cohort statistics they are scored against (if needed)."""
+    framework = data.draw(frameworks(max_depth=3, cohort=data.draw(st.booleans())))
+    stats = data.draw(cohorts(framework)) if needs_cohort(framework) else None
     drawn = data.draw(st.lists(profiles(framework), min_size=1, max_size=5))
     renamed = [
         CityProfile(
@@ -293,7 +427,14 @@ def _cohort(data: st.DataObject) -> tuple[Framework, list[CityProfile]]:
         )
         for i, p in enumerate(drawn)
     ]
-    return framework, renamed
+    return framework, renamed, stats
+
+
+def needs_cohort(framework: Framework) -> bool:
+    return any(
+        node.normalisation is not None or node.missing == "mean"
+        for node in framework.nodes.values()
+    )
 
 
 def _check_ranges(result: RankUncertainty, n: int) -> None:
@@ -306,14 +447,14 @@ def _check_ranges(result: RankUncertainty, n: int) -> None:
 
 @given(st.data())
 def test_with_every_source_off_every_run_is_the_point_ranking(data: st.DataObject) -> None:
-    framework, cohort = _cohort(data)
+    framework, cohort, stats = _cohort(data)
     draws = data.draw(st.integers(1, 30))
     k = data.draw(st.integers(1, 3))
     result = ii.rank_uncertainty(
-        cohort, framework, draws=draws, sources=OFF, top_k=k, registry=REGISTRY
+        cohort, framework, draws=draws, sources=OFF, top_k=k, registry=REGISTRY, cohort=stats
     )
     assert result.runs == draws and result.sensitivity == () and result.mean_rank_shift == 0.0
-    cards = [ii.score(p, framework, registry=REGISTRY) for p in cohort]
+    cards = [ii.score(p, framework, registry=REGISTRY, cohort=stats) for p in cohort]
     by_id = {card.city_id: card for card in cards}
     for entry in result.cities:
         assert entry.rank_low == entry.median_rank == entry.rank_high == entry.rank
@@ -334,7 +475,7 @@ def test_with_every_source_off_every_run_is_the_point_ranking(data: st.DataObjec
 
 @given(st.data())
 def test_intervals_contain_the_median_and_indices_are_bounded(data: st.DataObject) -> None:
-    framework, cohort = _cohort(data)
+    framework, cohort, stats = _cohort(data)
     sources = _sources(data)
     result = ii.rank_uncertainty(
         cohort,
@@ -343,6 +484,7 @@ def test_intervals_contain_the_median_and_indices_are_bounded(data: st.DataObjec
         seed=data.draw(st.integers(0, 3)),
         sources=sources,
         registry=REGISTRY,
+        cohort=stats,
     )
     assert result.sources == sources.active
     n = len(result.cities)
@@ -357,14 +499,14 @@ def test_intervals_contain_the_median_and_indices_are_bounded(data: st.DataObjec
 
 @given(st.data())
 def test_the_same_seed_gives_identical_results(data: st.DataObject) -> None:
-    framework, cohort = _cohort(data)
+    framework, cohort, stats = _cohort(data)
     sources = _sources(data)
     seed = data.draw(st.integers(0, 2**32))
     first = ii.rank_uncertainty(
-        cohort, framework, draws=60, seed=seed, sources=sources, registry=REGISTRY
+        cohort, framework, draws=60, seed=seed, sources=sources, registry=REGISTRY, cohort=stats
     )
     again = ii.rank_uncertainty(
-        cohort, framework, draws=60, seed=seed, sources=sources, registry=REGISTRY
+        cohort, framework, draws=60, seed=seed, sources=sources, registry=REGISTRY, cohort=stats
     )
     assert first == again
 
@@ -373,15 +515,14 @@ def test_the_same_seed_gives_identical_results(data: st.DataObject) -> None:
 def test_unassessed_draws_stay_within_the_bounds(data: st.DataObject) -> None:
     """Drawing only the unassessed leaves, every run's score lies within the card's bounds, so
     the mean does too; a source that cannot change anything (weights +-0) explains nothing."""
-    framework, cohort = _cohort(data)
+    framework, cohort, stats = _cohort(data)
     sources = UncertaintySources(weights=WeightNoise(spread=0.0), aggregation=None, evidence=None)
     result = ii.rank_uncertainty(
-        cohort, framework, draws=80, seed=1, sources=sources, registry=REGISTRY
+        cohort, framework, draws=80, seed=1, sources=sources, registry=REGISTRY, cohort=stats
     )
     for entry in result.cities:
-        overall = ii.score(
-            next(p for p in cohort if p.city.id == entry.city_id), framework, registry=REGISTRY
-        ).overall.adjusted
+        profile = next(p for p in cohort if p.city.id == entry.city_id)
+        overall = ii.score(profile, framework, registry=REGISTRY, cohort=stats).overall.adjusted
         low, high = overall.lower, overall.upper
         if low is not None and high is not None and entry.mean_score is not None:
             assert low - 1e-9 <= entry.mean_score <= high + 1e-9

@@ -206,3 +206,21 @@ def test_without_pandas_to_frame_says_what_to_install(monkeypatch: pytest.Monkey
     monkeypatch.setitem(sys.modules, "pandas", None)
     with pytest.raises(ImportError, match=r"integration-index\[notebook\]"):
         ii.to_frame(_cards())
+
+
+def test_a_cohort_framework_ranks_against_the_cohort_of_the_profiles_read(cli: Cli) -> None:
+    """examples/cohort normalises against the cohort: the command scores the profiles as
+    ``score`` does over the whole directory, and the point scores are those cards'."""
+    framework = ii.load_framework("examples/cohort/framework.toml")
+    cards = [
+        card
+        for result in ii.score_many(["examples/cohort/profiles"], [framework])
+        for card in result.cards
+    ]
+    args = ["uncertainty", "examples/cohort/profiles"]
+    args += ["--framework-file", "examples/cohort/framework.toml", "--draws", "60"]
+    run = cli(*args, "--format", "json")
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)
+    scores = {city["city_id"]: city["score"] for city in data["cities"]}
+    assert scores == pytest.approx({card.city_id: card.overall.adjusted.score for card in cards})

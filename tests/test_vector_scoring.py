@@ -11,15 +11,16 @@ import math
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import attrs
 import pytest
 from analysis_extra import analysis_extra
-from hypothesis import given
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 import integration_index as ii
 from integration_index.analysis import PassArrays, ScoreArrays
-from integration_index.model import Framework, NodeScore, ScoreCard
-from integration_index.testing import frameworks, profiles
+from integration_index.model import Framework, NodeScore, ScoreCard, WeightOverride
+from integration_index.testing import cohorts, frameworks, profiles
 
 np = analysis_extra()
 
@@ -77,6 +78,78 @@ def test_every_shipped_example_scores_the_same_through_arrays() -> None:
     for framework, cards in by_framework.values():
         arrays = check_equal(cards, framework, ii.default_registry())
         assert arrays.scalar_nodes == ()
+
+
+def test_the_cohort_example_scores_the_same_through_arrays() -> None:
+    # Cohort rules, imputed means, clipped values and a switched-off (weight 0) criterion.
+    framework = ii.load_framework(ROOT / "examples/cohort/framework.toml")
+    results = list(ii.score_many([ROOT / "examples/cohort/profiles"], [framework]))
+    assert all(result.ok for result in results)
+    cards = [card for result in results for card in result.cards]
+    assert len(cards) >= 30
+    assert any(node.switched_off for node in cards[0].nodes)
+    assert any(node.imputed for card in cards for node in card.nodes)
+    check_equal(cards, framework)
+
+
+def test_cards_scored_with_run_time_weights_score_with_those_weights() -> None:
+    framework = ii.load_framework(ROOT / "examples/cohort/framework.toml")
+    weights = ii.load_weights(ROOT / "examples/cohort/weights.toml")
+    results = ii.score_many([ROOT / "examples/cohort/profiles"], [framework], weights=weights)
+    cards = [card for result in results for card in result.cards]
+    assert cards[0].weight_overrides  # pilot-survey switched on, access halved
+    assert not any(node.switched_off for node in cards[0].nodes)
+    check_equal(cards, framework)  # the declared framework: the cards' overrides are applied
+    declared = list(ii.score_many([ROOT / "examples/cohort/profiles"], [framework]))
+    mixed = [cards[0], declared[1].cards[0]]
+    with pytest.raises(ValueError, match="different weights"):
+        ii.score_arrays(mixed, framework)
+    odd = attrs.evolve(
+        cards[0],
+        weight_overrides=(WeightOverride(criterion="plan", declared=5.0, used=2.0),),
+    )
+    with pytest.raises(ValueError, match="'plan' weighing 2 instead of 5"):
+        ii.score_arrays([odd], framework)
+
+
+_OVERRIDES = st.sampled_from([0.0, 0.5, 1.0, 3.0])
+
+
+def _weights(data: st.DataObject, framework: Framework) -> dict[str, float] | None:
+    """Now and then, run-time weights for some nodes (0 switches one off), when they fit."""
+    if not data.draw(st.booleans()):
+        return None
+    named = data.draw(st.lists(st.sampled_from(sorted(framework.nodes)), max_size=3, unique=True))
+    weights = {node_id: data.draw(_OVERRIDES) for node_id in named}
+    groups = [framework.criteria] + [n.children for n in framework.nodes.values() if n.children]
+    if any(all(weights.get(n.id, n.weight) == 0.0 for n in group) for group in groups):
+        return None  # every sibling at 0: refused (test_cohort.py checks that)
+    return weights
+
+
+@given(st.data())
+def test_generated_cohort_features_score_the_same_through_arrays(data: st.DataObject) -> None:
+    """Cohort rules, imputed leaves (zero, mean), switched-off criteria and run-time weights."""
+    framework = data.draw(frameworks(cohort=True))
+    stats = data.draw(cohorts(framework))
+    weights = _weights(data, framework)
+    drawn = data.draw(st.lists(profiles(framework), min_size=1, max_size=4))
+    cards = [
+        ii.score(profile, framework, registry=REGISTRY, cohort=stats, weights=weights)
+        for profile in drawn
+    ]
+    nodes = [node for card in cards for node in card.nodes]
+    for feature, seen in (
+        ("switched off", any(node.switched_off for node in nodes)),
+        ("imputed", any(node.imputed for node in nodes)),
+        (
+            "cohort rule",
+            any(n.method not in ("goalposts", "scale") for n in cards[0].normalisation),
+        ),
+        ("weights overridden", bool(cards[0].weight_overrides)),
+    ):
+        event(f"{feature}: {seen}")
+    check_equal(cards, framework, REGISTRY)
 
 
 @given(st.data())

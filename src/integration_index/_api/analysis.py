@@ -11,6 +11,15 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from integration_index._api.core import resolve_registry, score, scoring_context
+from integration_index._api.runs import (
+    CohortInput,
+    WeightsInput,
+    accumulate,
+    enough,
+    needs_cohort,
+    resolve_cohort,
+)
+from integration_index._model.cohort import CohortStats
 from integration_index._model.framework import Framework
 from integration_index._model.profile import CityProfile
 from integration_index._model.scorecard import ScoreCard
@@ -39,11 +48,14 @@ def score_arrays(
     modifiers that took effect; every node's score, bounds, coverage and normalised weight are
     recomputed for all cities at once with the engine's semantics, raw and adjusted, as
     ``[city, node]`` arrays. A node whose aggregation a plugin provides is computed through the
-    scalar engine, once per city, and listed in ``scalar_nodes``. See docs/uncertainty.md.
+    scalar engine, once per city, and listed in ``scalar_nodes``. The cards' run-time weight
+    overrides are applied to *framework* (every card must have been scored with the same
+    weights). See docs/uncertainty.md.
 
     Raises:
         AnalysisUnavailable: numpy (the ``analysis`` extra) is not installed (an ImportError).
-        ValueError: a card is of another framework.
+        ValueError: a card is of another framework, or the cards were scored with different
+            weights.
     """
     compiled = _compiled(framework, registry)
     from integration_index._vector.scoring import score_arrays as compute
@@ -61,6 +73,8 @@ def rank_uncertainty(
     sources: UncertaintySources | None = None,
     top_k: int = 10,
     registry: Registry | None = None,
+    cohort: CohortInput = None,
+    weights: WeightsInput = None,
 ) -> RankUncertainty:
     """The uncertainty of the cities' ranks, and the share of it each source explains.
 
@@ -71,18 +85,29 @@ def rank_uncertainty(
     *inputs* are cards, which keep no evidence items) says what varies. The same *seed* and
     inputs give identical results. See docs/uncertainty.md for every rule.
 
+    Profiles are scored as ``score_many`` scores them: against *cohort* (statistics or
+    profiles) where the framework needs one, else against the profiles given, and with the
+    run-time *weights*, if any. Cards keep the weights they were scored with (all the same).
+
     Raises:
         AnalysisUnavailable: numpy (the ``analysis`` extra) is not installed (an ImportError).
-        ValueError: no input, cards of another framework, the evidence rule asked for with cards
-            only, or two different assessments of one city on one date.
+        ValueError: no input, cards of another framework or scored with different weights, the
+            evidence rule asked for with cards only, or two different assessments of one city
+            on one date.
+        AnalysisInputError: bad weights, or a cohort is needed and fewer than two profiles give
+            it.
     """
     compiled = _compiled(framework, registry)
     chosen = resolve_registry(registry)
+    given = [item for item in inputs if isinstance(item, CityProfile)]
+    stats = _cohort(compiled.framework, given, cohort)
     profiles: list[CityProfile] | None = []
     cards: list[ScoreCard] = []
     for item in inputs:
         if isinstance(item, CityProfile):
-            cards.append(score(item, compiled.framework, registry=chosen))
+            cards.append(
+                score(item, compiled.framework, registry=chosen, cohort=stats, weights=weights)
+            )
             if profiles is not None:
                 profiles.append(item)
         else:
@@ -93,9 +118,21 @@ def rank_uncertainty(
     from integration_index._vector.uncertainty import run_analysis
 
     result: RankUncertainty = run_analysis(
-        compiled, cards, profiles, draws=draws, seed=seed, sources=sources, top_k=top_k
-    )
+        compiled, cards, profiles, draws=draws, seed=seed, sources=sources, top_k=top_k,
+        cohort=stats,
+    )  # fmt: skip
     return result
+
+
+def _cohort(
+    framework: Framework, profiles: Sequence[CityProfile], cohort: CohortInput
+) -> CohortStats | None:
+    """The statistics to score against: *cohort*'s, else those of *profiles* (None when the
+    framework needs none, or when there are no profiles to score)."""
+    stats = resolve_cohort(cohort, [framework]).get(framework.id)
+    if stats is None and profiles and needs_cohort(framework):
+        stats = enough(accumulate(profiles, [framework]))[framework.id]
+    return stats
 
 
 def to_frame(result: Any, *, form: Literal["long", "wide"] = "long", value: str = "score") -> Any:

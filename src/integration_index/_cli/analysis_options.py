@@ -124,6 +124,15 @@ def _uncertainty_command(command: Command, lazy: Lazy) -> None:
         "--evidence-rules", default="median,mean,min,max", metavar="RULES",
         help="evidence rules drawn for leaves with several items (default median,mean,min,max)",
     )  # fmt: skip
+    p.add_argument(
+        "--cohort", action="append", default=[], metavar="PATH",
+        help="profiles (repeatable) whose statistics a framework's cohort normalisation uses "
+        "(default: the profiles ranked)",
+    )  # fmt: skip
+    p.add_argument(
+        "--cohort-stats", metavar="FILE",
+        help="saved cohort statistics (from the cohort-stats command), instead of --cohort",
+    )  # fmt: skip
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p.add_argument(
         "--language", choices=("en", "fr"), default="en",

@@ -11,12 +11,15 @@ from __future__ import annotations
 import argparse
 import json
 
-from integration_index._api import rank_uncertainty, score_many
+from integration_index._api import cohort_stats, load_cohort_stats, rank_uncertainty, score_many
+from integration_index._api.runs import enough, needs_cohort
 from integration_index._cli import outputs
-from integration_index._cli.commands import safe_inputs
+from integration_index._cli.analysis import Inputs
 from integration_index._cli.common import UsageError, chosen_frameworks, error
 from integration_index._cli.files import atomic_output, in_place, is_stdout
 from integration_index._i18n import Translator, translator
+from integration_index._model.cohort import CohortStats
+from integration_index._model.framework import Framework
 from integration_index._model.profile import CityProfile
 from integration_index._vector import AnalysisUnavailable, require_numpy
 from integration_index._vector.results import (
@@ -95,9 +98,10 @@ def uncertainty(args: argparse.Namespace) -> int:
     input_errors: list[str] = []
     profiles: list[CityProfile] = []
     failed = 0
+    cohort = _cohort(args, framework)
     for result in score_many(
-        safe_inputs(args.paths, input_errors), [framework], keep_profiles=True,
-        skip_unassessed=True, registry=args.registry,
+        Inputs(args.paths, input_errors), [framework], keep_profiles=True,
+        skip_unassessed=True, registry=args.registry, cohort=cohort,
     ):  # fmt: skip
         if not result.ok:
             failed += 1
@@ -118,7 +122,7 @@ def uncertainty(args: argparse.Namespace) -> int:
     try:
         built = rank_uncertainty(
             profiles, framework, draws=args.draws, seed=args.seed, sources=sources,
-            top_k=args.top_k, registry=args.registry,
+            top_k=args.top_k, registry=args.registry, cohort=cohort,
         )  # fmt: skip
     except ValueError as exc:  # two assessments of one city on one date: an input problem
         error(str(exc))
@@ -126,6 +130,20 @@ def uncertainty(args: argparse.Namespace) -> int:
     with atomic_output(args.output) as stream:
         stream.write(render(built, args.format, getattr(args, "language", "en")))
     return 1 if failed or input_errors else 0
+
+
+def _cohort(args: argparse.Namespace, framework: Framework) -> CohortStats | None:
+    """The statistics every profile is scored against, once for both passes (None when the
+    framework needs none): --cohort-stats, else those of --cohort, else of the profiles ranked."""
+    if args.cohort and args.cohort_stats:
+        raise UsageError("give --cohort or --cohort-stats, not both")
+    if not needs_cohort(framework):
+        return None
+    if args.cohort_stats:
+        return load_cohort_stats(args.cohort_stats)
+    paths = Inputs(list(args.cohort or args.paths), [])
+    stats = cohort_stats(paths, framework, registry=args.registry)
+    return enough({framework.id: stats})[framework.id]
 
 
 def city_values(result: RankUncertainty) -> tuple[tuple[str, ...], list[list[outputs.Value]]]:

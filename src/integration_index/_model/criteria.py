@@ -191,7 +191,8 @@ def weight_problems(
                 "the weights of these siblings, multiplied by the modifiers' scale_weight "
                 "factors, could exceed the largest float"
             )
-        elif shrink < 1.0 and min(weights) * shrink < 1e-300:
+        elif shrink < 1.0 and min([w for w in weights if w > 0.0] or [1.0]) * shrink < 1e-300:
+            # A weight of 0 (switched off) stays 0 whatever scales it: only positive ones count.
             message = (
                 "the weights of these siblings, scaled down by the modifiers' scale_weight "
                 "factors, could reach zero"

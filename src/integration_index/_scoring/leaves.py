@@ -180,10 +180,10 @@ def check_cohort(framework_id: str, needed: Sequence[str], cohort: CohortStats |
 
 def clipping_warnings(plan: LeafPlan, values: Mapping[int, list[float]]) -> tuple[str, ...]:
     """A warning for each measured value beyond a fixed goalpost (it scores as the goalpost), by
-    criterion id then value: the same whatever the order of the framework's criteria or of the
-    profile's evidence."""
+    criterion id and value: neither the order of the criteria nor that of the items changes
+    them."""
     warnings: list[str] = []
-    for i in sorted(values, key=lambda i: plan.ids[i]):
+    for i in sorted(values, key=plan.ids.__getitem__):
         posts = plan.goalposts[i]
         if posts is None:
             continue

@@ -52,12 +52,14 @@ class CompiledFramework:
     def __init__(self, framework: Framework, aggregations: Mapping[str, Aggregation]) -> None:
         plan = plan_of(framework)  # the engine's own compiled plan: same order, same weights
         self.framework = framework
+        self.registered = aggregations
         self.plan = plan
         self.ids: tuple[str, ...] = tuple(plan.ids)
         self.size = len(plan.ids)
         self.leaves = np.array(plan.leaves, dtype=np.intp)
         self.leaf_ids = tuple(plan.ids[i] for i in plan.leaves)
         self.internal = tuple(plan.internal_reverse)  # children before their parents
+        # The children that count: a switched-off child (weight 0) is scored, never counted.
         self.children = [np.array(kids, dtype=np.intp) for kids in plan.children]
         self.weights = np.array(plan.weights, dtype=np.float64)
         self.depth = np.array(plan.depth, dtype=np.intp)
@@ -152,23 +154,27 @@ def node_pass(
     geometric: Bools | None = None,
     switched: frozenset[int] = frozenset(),
     full: bool = True,
+    imputed: Bools | None = None,
 ) -> NodeArrays:
     """Every node's estimate (and with *full*, bounds, coverage and normalised weight).
 
-    *leaf_values* ``[leaf, *batch]`` (NaN: unassessed); *applicable* ``[node, *batch]`` (or a
-    shape broadcasting to it) marks the nodes a modifier leaves in (default all); *weights* ``[node, ...]`` and *factors*
-    ``[node, ...]`` (modifiers' weight factors) broadcast against the batch; *geometric*
-    (broadcasting against the batch) picks the geometric mean instead of the arithmetic one at
-    the *switched* nodes.
+    *leaf_values* ``[leaf, *batch]`` (NaN: unassessed); *imputed* (broadcasting to it) marks
+    the leaf values imputed by a missing-value rule: a value that counts in its parent, but not
+    evidence (coverage 0, bounds [0, 1]). *applicable* ``[node, *batch]`` (or a shape
+    broadcasting to it) marks the nodes a modifier leaves in (default all); *weights*
+    ``[node, ...]`` and *factors* ``[node, ...]`` (modifiers' weight factors) broadcast against
+    the batch; *geometric* (broadcasting against the batch) picks the geometric mean instead of
+    the arithmetic one at the *switched* nodes (the aggregation source, not weight 0).
     """
     out = NodeArrays(compiled.size, batch, full)
     leaves = compiled.leaves
     known_leaf = ~np.isnan(leaf_values)
     out.estimate[leaves] = leaf_values
     if full:
-        out.lower[leaves] = np.where(known_leaf, leaf_values, 0.0)
-        out.upper[leaves] = np.where(known_leaf, leaf_values, 1.0)
-        out.coverage[leaves] = known_leaf
+        evidence = known_leaf if imputed is None else known_leaf & ~imputed
+        out.lower[leaves] = np.where(evidence, leaf_values, 0.0)
+        out.upper[leaves] = np.where(evidence, leaf_values, 1.0)
+        out.coverage[leaves] = evidence
         out.share[0] = 1.0
     if applicable is not None:  # may broadcast over the runs: [node, 1, city]
         out.applicable = np.array(applicable, dtype=np.bool_)

@@ -14,6 +14,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from integration_index._model.cohort import CohortStats
 from integration_index._model.profile import CityProfile
 from integration_index._scoring.evidence import combine_ratings
 from integration_index._scoring.modifiers import resolve_effects
@@ -31,7 +32,8 @@ class Model:
     """What every run shares: the compiled framework and the cities' fixed inputs."""
 
     compiled: CompiledFramework
-    nominal: Floats  # [leaf, city] adjusted leaf values (NaN: unassessed)
+    nominal: Floats  # [leaf, city] adjusted leaf values (NaN: unassessed, not imputed)
+    imputed: Bools  # [leaf, city] values imputed by a missing-value rule (never redrawn)
     alternatives: Floats | None  # [leaf, rule, city] leaf values under each evidence rule
     applicable: Bools  # [node, city]
     factors: Floats | None  # [node, city]
@@ -111,8 +113,9 @@ def evaluate(model: Model, runs: Realisation, count: int) -> Floats:
     else:
         shape = (len(compiled.leaf_ids), count, model.cities)
         values = np.broadcast_to(model.nominal[:, None, :], shape)
-    if runs.unassessed is not None:
-        values = np.where(np.isnan(model.nominal)[:, None, :], runs.unassessed, values)
+    if runs.unassessed is not None:  # an imputed leaf keeps its value: the framework's rule
+        drawn = np.isnan(model.nominal) & ~model.imputed
+        values = np.where(drawn[:, None, :], runs.unassessed, values)
     weights = runs.weights[:, :, None] if runs.weights is not None else None
     factors = model.factors[:, None, :] if model.factors is not None else None
     geometric = runs.geometric[:, None] if runs.geometric is not None else None
@@ -146,10 +149,14 @@ def ranks(scores: Floats) -> npt.NDArray[np.int64]:
 
 
 def evidence_values(
-    compiled: CompiledFramework, profiles: Sequence[CityProfile], rules: Sequence[str]
+    compiled: CompiledFramework,
+    profiles: Sequence[CityProfile],
+    rules: Sequence[str],
+    cohort: CohortStats | None = None,
 ) -> Floats:
     """``[rule, leaf, city]``: each leaf's adjusted value under each evidence rule (NaN:
-    unassessed), combined as the engine combines them (modifiers' targets applied)."""
+    unassessed), combined as the engine combines them (modifiers' targets applied; each item of
+    a leaf with a cohort rule normalised against *cohort*, held fixed)."""
     framework, plan = compiled.framework, compiled.plan
     rows = {plan.index[leaf_id]: row for row, leaf_id in enumerate(compiled.leaf_ids)}
     out = np.full((len(rules), len(rows), len(profiles)), np.nan)
@@ -164,8 +171,12 @@ def evidence_values(
                 continue
             i = plan.index[item.criterion]
             levels, posts = plan.level_values[i], plan.goalposts[i]
+            against = plan.normalisation[i]
             if posts is not None:
                 value = posts.normalise(float(item.rating), targets.get(item.criterion))
+            elif against is not None:
+                assert cohort is not None  # the profiles were scored against it
+                value = against.normalise(float(item.rating), cohort.indicators[item.criterion])
             else:
                 assert levels is not None
                 value = levels[str(item.rating)]

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import attrs
 import numpy as np
 
+from integration_index._model.cohort import CohortStats
 from integration_index._model.profile import CityProfile
 from integration_index._model.scorecard import ScoreCard
 from integration_index._vector.compiled import (
@@ -37,7 +38,7 @@ from integration_index._vector.sampling import (
     ranks,
     runs_of,
 )
-from integration_index._vector.scoring import leaf_table
+from integration_index._vector.scoring import card_weights, leaf_table
 from integration_index._vector.sobol import SobolSums
 
 __all__ = ["latest", "run_analysis"]
@@ -70,6 +71,7 @@ def _model(
     cards: Sequence[ScoreCard],
     profiles: Sequence[CityProfile] | None,
     sources: UncertaintySources,
+    cohort: CohortStats | None,
 ) -> Model:
     table = leaf_table(compiled, cards)
     alternatives = None
@@ -79,9 +81,10 @@ def _model(
                 "the evidence-rule source needs the profiles (score cards keep no evidence "
                 "items): give profiles, or switch it off (evidence=None)"
             )
-        alternatives = np.ascontiguousarray(
-            np.transpose(evidence_values(compiled, profiles, sources.evidence.rules), (1, 0, 2))
-        )
+        values = evidence_values(compiled, profiles, sources.evidence.rules, cohort)
+        # An imputed leaf has no evidence item: whatever the rule, it keeps its imputed value.
+        values = np.where(table.imputed[None], table.adjusted[None], values)
+        alternatives = np.ascontiguousarray(np.transpose(values, (1, 0, 2)))
     switched: frozenset[int] = frozenset()
     if sources.aggregation is not None:
         levels = set(sources.aggregation.levels)
@@ -94,6 +97,7 @@ def _model(
     return Model(
         compiled=compiled,
         nominal=table.adjusted,
+        imputed=table.imputed,
         alternatives=alternatives,
         applicable=applicability(compiled, table.left_out),
         factors=weight_factors(compiled, table.factors),
@@ -169,14 +173,18 @@ def run_analysis(
     seed: int,
     sources: UncertaintySources,
     top_k: int,
+    cohort: CohortStats | None = None,
 ) -> RankUncertainty:
-    """The analysis of docs/uncertainty.md over the latest card of each city."""
+    """The analysis of docs/uncertainty.md over the latest card of each city (with the weights
+    the cards were scored with; *cohort*, the statistics the profiles were scored against,
+    normalises their items under the evidence-rule source)."""
     if draws < 1 or top_k < 1:
         raise ValueError(f"draws and top_k must be 1 or more, got {draws} and {top_k}")
     cards, profiles = latest(cards, profiles)
     if not cards:
         raise ValueError("nothing to rank: give at least one profile or score card")
-    model = _model(compiled, cards, profiles, sources)
+    compiled = card_weights(compiled, cards)
+    model = _model(compiled, cards, profiles, sources, cohort)
     groups = len(sources.active)
     base = max(1, draws // (groups + 2)) if groups else draws
     nominal = _nominal(model)
@@ -295,7 +303,7 @@ def _result(
     return RankUncertainty(
         framework_id=compiled.framework.id,
         sources=names,
-        settings=_settings(model.sources),
+        settings=_settings(model.sources, cards[0]),
         draws=draws,
         runs=tally.runs,
         base_sample=tally.runs // (len(names) + 2) if names else tally.runs,
@@ -308,8 +316,12 @@ def _result(
     )
 
 
-def _settings(sources: UncertaintySources) -> dict[str, str]:
+def _settings(sources: UncertaintySources, card: ScoreCard) -> dict[str, str]:
     settings: dict[str, str] = {}
+    if card.weight_overrides:  # every card has the same weights (card_weights checked)
+        settings["weight_overrides"] = ", ".join(
+            f"{o.criterion} {o.declared:g} to {o.used:g}" for o in card.weight_overrides
+        )
     noise = sources.weights
     if noise is not None:
         settings["weights"] = (
