@@ -19,6 +19,7 @@ PLUGINS = Path(__file__).resolve().parent.parent / "plugins"
 #: The import layers, first to last: each names top-level parts of the package.
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"exceptions", "_model", "_version"}),
+    frozenset({"_i18n"}),
     frozenset({"_scoring"}),
     frozenset({"_io"}),
     frozenset({"_analysis", "_vector"}),

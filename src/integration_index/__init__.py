@@ -33,12 +33,7 @@ if TYPE_CHECKING:  # the names' types; at run time each is imported on first use
         loads_profile,
         merge_reviews,
         peer_review,
-        peer_review_markdown,
-        plan_markdown,
-        profile_markdown,
-        progress_markdown,
         rank_cities,
-        ranking_markdown,
         read_workbook,
         register_plugin,
         related,
@@ -60,6 +55,15 @@ if TYPE_CHECKING:  # the names' types; at run time each is imported on first use
         load_scenario,
         load_weights,
         what_if,
+    )
+    from integration_index._api.reports import (
+        REPORT_FORMATS,
+        peer_review_markdown,
+        plan_markdown,
+        profile_markdown,
+        progress_markdown,
+        ranking_markdown,
+        render,
     )
     from integration_index._batch import ScoreResult, expand_inputs
     from integration_index._model.framework import Framework
@@ -105,15 +109,22 @@ _LAZY: dict[str, str] = {
             "development_plan",
             "merge_reviews",
             "peer_review",
+            "rank_cities",
+            "track_progress",
+        ),
+        "integration_index._api.modes",
+    ),
+    **dict.fromkeys(
+        (
+            "REPORT_FORMATS",
             "peer_review_markdown",
             "plan_markdown",
             "profile_markdown",
             "progress_markdown",
-            "rank_cities",
             "ranking_markdown",
-            "track_progress",
+            "render",
         ),
-        "integration_index._api.modes",
+        "integration_index._api.reports",
     ),
     **dict.fromkeys(
         (
@@ -169,6 +180,7 @@ __all__ = [
     "DEFAULT_POPULATION_BANDS",
     "Framework",
     "PluginInfo",
+    "REPORT_FORMATS",
     "Registry",
     "ScoreCard",
     "ScoreResult",
@@ -204,6 +216,7 @@ __all__ = [
     "read_workbook",
     "register_plugin",
     "related",
+    "render",
     "score",
     "score_arrays",
     "score_many",

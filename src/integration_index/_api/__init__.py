@@ -43,13 +43,17 @@ if TYPE_CHECKING:  # at run time each name's module is imported on first use (be
         development_plan,
         merge_reviews,
         peer_review,
+        rank_cities,
+        track_progress,
+    )
+    from integration_index._api.reports import (
+        REPORT_FORMATS,
         peer_review_markdown,
         plan_markdown,
         profile_markdown,
         progress_markdown,
-        rank_cities,
         ranking_markdown,
-        track_progress,
+        render,
     )
     from integration_index._api.workbooks import read_workbook, write_workbook
 
@@ -57,7 +61,7 @@ if TYPE_CHECKING:  # at run time each name's module is imported on first use (be
 def __getattr__(name: str) -> Any:
     # The facade's modules are imported when one of their names is first used: the command
     # line's score imports _api.core without the analysis and workbook code of the others.
-    for module in ("core", "modes", "workbooks", "cohort", "analysis"):
+    for module in ("core", "modes", "reports", "workbooks", "cohort", "analysis"):
         loaded = importlib.import_module(f"integration_index._api.{module}")
         if name in loaded.__all__:
             value = getattr(loaded, name)
@@ -68,6 +72,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "DEFAULT_POPULATION_BANDS",
+    "REPORT_FORMATS",
     "check_profile",
     "cohort_stats",
     "default_registry",
@@ -97,6 +102,7 @@ __all__ = [
     "read_workbook",
     "register_plugin",
     "related",
+    "render",
     "score",
     "score_arrays",
     "score_many",

@@ -18,6 +18,7 @@ from integration_index._api import (
     load_weights,
     what_if,
 )
+from integration_index._api.reports import render
 from integration_index._cli.commands import safe_inputs
 from integration_index._cli.common import UsageError, chosen_frameworks, error
 from integration_index._cli.files import atomic_output
@@ -99,7 +100,12 @@ def what_if_command(args: argparse.Namespace) -> int:
         }
         text = json.dumps(data, indent=2, default=str) + "\n"
     else:
-        text = result.to_markdown()
+        try:
+            text = render(
+                result, format=args.format, language=args.language, registry=args.registry
+            )
+        except ImportError as exc:  # html without the reports extra
+            raise UsageError(str(exc)) from None
     with atomic_output(args.output) as stream:
         stream.write(text)
     return 0

@@ -68,7 +68,18 @@ def _analysis_commands(command: Command, lazy: Lazy) -> None:
     p.add_argument("--framework", help="the framework (default: the profile's only one)")
     p.add_argument("--framework-file", action="append", default=[], metavar="PATH")
     add_run_options(p)
-    p.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    p.add_argument(
+        "--format",
+        choices=("markdown", "html", "json"),
+        default="markdown",
+        help="markdown (default), html (a self-contained page; the reports extra) or json",
+    )
+    p.add_argument(
+        "--language",
+        choices=("en", "fr"),
+        default="en",
+        help="language of the report (markdown and html; default en)",
+    )
     p.add_argument("--output", "-o", help="write to this file (atomically)")
     p.set_defaults(run=lazy("analysis", "what_if_command"))
 
@@ -123,6 +134,10 @@ def _uncertainty_command(command: Command, lazy: Lazy) -> None:
         help="saved cohort statistics (from the cohort-stats command), instead of --cohort",
     )  # fmt: skip
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.add_argument(
+        "--language", choices=("en", "fr"), default="en",
+        help="language of the table's headers and numbers (default en)",
+    )  # fmt: skip
     p.add_argument("--output", "-o", help="write to this file (atomically); '-' is standard output")
     p.set_defaults(run=lazy("uncertainty", "uncertainty"))
 

@@ -17,6 +17,7 @@ from integration_index._cli import outputs
 from integration_index._cli.analysis import Inputs
 from integration_index._cli.common import UsageError, chosen_frameworks, error
 from integration_index._cli.files import atomic_output, in_place, is_stdout
+from integration_index._i18n import Translator, translator
 from integration_index._model.cohort import CohortStats
 from integration_index._model.framework import Framework
 from integration_index._model.profile import CityProfile
@@ -127,7 +128,7 @@ def uncertainty(args: argparse.Namespace) -> int:
         error(str(exc))
         return 1
     with atomic_output(args.output) as stream:
-        stream.write(render(built, args.format))
+        stream.write(render(built, args.format, getattr(args, "language", "en")))
     return 1 if failed or input_errors else 0
 
 
@@ -165,15 +166,16 @@ def city_values(result: RankUncertainty) -> tuple[tuple[str, ...], list[list[out
     return (*CITY_COLUMNS, *per_source), rows
 
 
-def render(result: RankUncertainty, fmt: str) -> str:
-    """The result as a table, CSV (one row per city) or JSON."""
+def render(result: RankUncertainty, fmt: str, language: str = "en") -> str:
+    """The result as a table (its words and decimal marks in *language*), CSV (one row per
+    city) or JSON."""
     if fmt == "json":
         return json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
     columns, rows = city_values(result)
     digits = {**_DIGITS, **dict.fromkeys(columns[len(CITY_COLUMNS) :], 3)}
     if fmt == "csv":
         return outputs.csv_header(columns) + outputs.csv_text(rows, columns, digits=digits)
-    return _table(result, columns, rows, digits)
+    return _table(result, columns, rows, digits, translator(language))
 
 
 def _table(
@@ -181,27 +183,25 @@ def _table(
     columns: tuple[str, ...],
     rows: list[list[outputs.Value]],
     digits: dict[str, int],
+    tr: Translator,
 ) -> str:
     sources = ", ".join(
         f"{s} ({result.settings[s]})" if s in result.settings else s for s in result.sources
     )
     lines = [
-        f"framework {result.framework_id}: {len(result.cities)} cities, {result.runs} runs "
-        f"(N = {result.base_sample}), seed {result.seed}",
-        f"sources: {sources or 'none (every run is the point ranking)'}",
+        tr.t(
+            "cli.uncertainty.summary", framework=result.framework_id, count=len(result.cities),
+            runs=str(result.runs), sample=str(result.base_sample), seed=str(result.seed),
+        ),
+        tr.t("cli.uncertainty.sources", sources=sources or tr.t("cli.uncertainty.sources_none")),
         "",
-    ]
-    header = (
-        "rank",
-        "city",
-        "score",
-        "median",
-        "5%",
-        "95%",
-        f"P(top {result.top_k})",
-        "mean score",
-        "sd",
+    ]  # fmt: skip
+    names = ("rank", "city", "score", "median", "low", "high", "top", "mean", "sd")
+    header = tuple(
+        tr.t(f"cli.uncertainty.col_{name}", **({"k": result.top_k} if name == "top" else {}))
+        for name in names
     )
+    mark = tr.number(0.5)[1]
     picked = (
         "rank",
         "city_name",
@@ -214,16 +214,22 @@ def _table(
         "sd_score",
     )
     cells = [outputs.text_cells(row, columns, digits=digits) for row in rows]
-    table = [[cell[columns.index(name)] for name in picked] for cell in cells]
+    table = [
+        [cell[columns.index(name)] if i == 1 else cell[columns.index(name)].replace(".", mark)
+         for i, name in enumerate(picked)]
+        for cell in cells
+    ]  # fmt: skip
     lines += _aligned(header, table, left=(1,))
     if result.sensitivity:
-        lines += ["", "sensitivity of the ranks (mean absolute rank shift), by source:"]
+        lines += ["", tr.t("cli.uncertainty.sensitivity")]
         sens = [
             [s.source, f"{s.first_order:.3f}", f"{s.total:.3f}",
              "  ".join(f"{p.base_sample}:{p.first_order:.2f}/{p.total:.2f}" for p in s.convergence)]
             for s in result.sensitivity
         ]  # fmt: skip
-        lines += _aligned(("source", "first-order", "total", "convergence N:S1/ST"), sens, (0, 3))
+        sens = [[row[0], *(cell.replace(".", mark) for cell in row[1:])] for row in sens]
+        words = ("source", "first", "total", "convergence")
+        lines += _aligned(tuple(tr.t(f"cli.uncertainty.col_{w}") for w in words), sens, (0, 3))
     return "\n".join(lines) + "\n"
 
 
