@@ -58,6 +58,10 @@ _EXAMPLES = {
         integration-index compare profiles/ --framework eurocities --bands 100000,500000
         integration-index compare profiles/ --framework eurocities --format xlsx -o ranking.xlsx
     """,
+    "serve": """
+        integration-index serve examples/profiles       open the shipped examples
+        integration-index serve my-profiles --language fr --port 8001
+    """,
     "related": """
         integration-index related eurocities 04
     """,

@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Callable
 
 from integration_index._api import DEFAULT_POPULATION_BANDS, version
-from integration_index._cli import commands, outputs, reports, scoring, workbooks
+from integration_index._cli import commands, outputs, reports, scoring, serve, workbooks
 from integration_index._cli.common import UsageError
 from integration_index._cli.help_examples import examples_for
 
@@ -39,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     _inspection_commands(command)
     _batch_commands(command)
     _report_commands(command)
+    serve.add_command(command)
     return parser
 
 
