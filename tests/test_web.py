@@ -84,7 +84,8 @@ def _answer(
         **rows,
         **extra,
     }
-    return c.post("/factor", data=data, follow_redirects=False)
+    response: httpx.Response = c.post("/factor", data=data, follow_redirects=False)
+    return response
 
 
 # -- reading ----------------------------------------------------------------------------------
