@@ -528,3 +528,34 @@ def test_a_process_killed_while_saving_leaves_the_old_file_or_the_new_one(tmp_pa
         process.kill()
         process.wait()
         assert (folder / "p.toml").read_text(encoding="utf-8") in (old, new)
+
+
+def test_no_english_word_of_the_catalogue_is_left_on_a_french_page(folder: Path) -> None:
+    from integration_index._i18n import Catalogue
+
+    catalogue = Catalogue.load()
+    english = catalogue.messages["en"]
+    french = catalogue.messages["fr"]
+    texts = {
+        piece.strip()
+        for key, message in english.items()
+        if key.startswith("web.") and message.texts() != french[key].texts()
+        for text in message.texts()
+        for piece in re.split(r"[():]", text)
+        if len(piece.strip()) > 5
+    }
+    name = _new(folder).name  # a profile whose data has no English sentence
+    with client(folder, language="fr") as c:
+        pages = [
+            c.get(url).text
+            for url in (
+                "/",
+                "/new",
+                f"/profile?name={name}",
+                f"/settings?name={name}",
+                f"/factor?name={name}&framework=eurocities&criterion=01",
+            )
+        ]
+    visible = [html.unescape(re.sub(r"<[^>]+>", " ", page)) for page in pages]
+    left = sorted({text for page in visible for text in texts if text in page})
+    assert left == []
