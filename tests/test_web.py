@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 import pytest
 import tomli
 from conftest import Cli
+from hypothesis import given
+from hypothesis import strategies as st
 from webapp import TOKEN, card_scores, client, hidden, require_web
 
 import integration_index as ii
@@ -559,3 +561,44 @@ def test_no_english_word_of_the_catalogue_is_left_on_a_french_page(folder: Path)
     visible = [html.unescape(re.sub(r"<[^>]+>", " ", page)) for page in pages]
     left = sorted({text for page in visible for text in texts if text in page})
     assert left == []
+
+
+_KEYS = st.sampled_from(
+    [
+        "schema",
+        "city",
+        "assessment",
+        "context",
+        "exclusions",
+        "evidence",
+        "criterion",
+        "framework",
+        "a",
+        "b c",
+        "é",
+        "x.y",
+        "",
+    ]
+)
+_SCALARS = (
+    st.text(max_size=20)
+    | st.integers(min_value=-(2**63), max_value=2**63 - 1)
+    | st.booleans()
+    | st.floats(allow_nan=False)
+    | st.dates()
+)
+_VALUES = st.recursive(
+    _SCALARS | st.lists(_SCALARS, max_size=3),
+    lambda inner: (
+        st.dictionaries(_KEYS, inner, max_size=4)
+        | st.lists(st.dictionaries(_KEYS, inner, max_size=4), min_size=1, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+@given(document=st.dictionaries(_KEYS, _VALUES, max_size=6))
+def test_any_document_is_written_as_toml_that_reads_back_to_it(document: dict[str, object]) -> None:
+    """(property) Whatever a file held, the app writes it back without losing a value."""
+    frameworks = {f.id: f for f in ii.list_frameworks()}
+    assert tomli.loads(render(document, frameworks)) == document

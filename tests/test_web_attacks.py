@@ -28,6 +28,7 @@ HOSTILE = (
     '<svg onload="window.__pwned=1"><a xlink:href="javascript:alert(1)">x</a></svg>',
     "\u202eevil\u202c \u2066bidi\u2069 \u200f",
     '"><b onmouseover=alert(1)>x</b>',
+    "line\u2028separator\x85next\x1b[31mred",
     "W" * 10_000,
 )
 RAW_MARKERS = ("<script>window", "<img src=x", "<svg onload", "</style><style>", "<b onmouseover")

@@ -81,45 +81,51 @@ def render(
     *header* is the comment block on top (the file's own, when it had one worth keeping).
     """
     lines = [*header] if header else []
-    rest = {k: v for k, v in document.items() if k not in _ORDER}
-    scalars = {k: document[k] for k in ("schema", "illustrative") if k in document}
-    scalars.update((k, v) for k, v in rest.items() if not isinstance(v, Mapping | list))
-    lines += dumps(scalars).rstrip("\n").splitlines() if scalars else []
-    for key in ("city", "assessment"):
-        if isinstance(document.get(key), Mapping):
-            lines += ["", *dumps({key: document[key]}).rstrip("\n").splitlines()]
-    lines += _context_lines(document.get("context"))
-    for key, value in rest.items():
-        if isinstance(value, Mapping | list):
-            lines += ["", *dumps({key: value}).rstrip("\n").splitlines()]
-    if isinstance(document.get("exclusions"), list) and document["exclusions"]:
-        lines += ["", *dumps({"exclusions": document["exclusions"]}).rstrip("\n").splitlines()]
-    lines += _evidence_lines(document, frameworks)
+    keys = sorted(document, key=lambda k: _ORDER.index(k) if k in _ORDER else len(_ORDER) - 2)
+    tables = [k for k in keys if isinstance(document[k], Mapping)]
+    arrays = [k for k in keys if k not in tables and _is_table_array(document[k])]
+    lines += [
+        f"{format_key(k)} = {format_value(document[k])}"
+        for k in keys
+        if k not in tables and k not in arrays
+    ]
+    for key in tables:
+        if key == "context":
+            lines += _context_lines(document[key])
+        else:
+            lines += ["", *dumps({key: document[key]}).rstrip("\n").split("\n")]
+    for key in arrays:
+        if key == "evidence":
+            lines += _evidence_lines(document, frameworks)
+        else:
+            lines += ["", *dumps({key: document[key]}).rstrip("\n").split("\n")]
     return "\n".join(lines).lstrip("\n") + "\n"
+
+
+def _is_table_array(value: Any) -> bool:
+    return (
+        isinstance(value, list) and bool(value) and all(isinstance(item, Mapping) for item in value)
+    )
 
 
 def _context_lines(context: Any) -> list[str]:
     """``[context.ID]`` tables, without an empty ``[context]`` above them."""
-    if not isinstance(context, Mapping) or not context:
-        return []
-    if not all(
+    if not context or not all(
         isinstance(values, Mapping)
         and not any(isinstance(v, Mapping | list) for v in values.values())
         for values in context.values()
     ):
-        return ["", *dumps({"context": context}).rstrip("\n").splitlines()]
+        return ["", *dumps({"context": context}).rstrip("\n").split("\n")]
     lines: list[str] = []
     for framework_id, values in context.items():
         lines += ["", f"[context.{format_key(framework_id)}]"]
-        body = dumps({"x": values}).rstrip("\n").splitlines()[1:]  # drop the "[x]" line
+        body = dumps({"x": values}).rstrip("\n").split("\n")[1:]  # drop the "[x]" line
         lines += body
     return lines
 
 
 def _evidence_lines(document: Mapping[str, Any], frameworks: Mapping[str, Framework]) -> list[str]:
-    evidence = document.get("evidence")
-    if not isinstance(evidence, list):
-        return []
+    evidence = document["evidence"]
     lines: list[str] = []
     section: tuple[str | None, str | None] | None = None
     for item in evidence:
@@ -128,8 +134,7 @@ def _evidence_lines(document: Mapping[str, Any], frameworks: Mapping[str, Framew
             section = heading[0]
             lines += ["", _RULE, *heading[1], _RULE]
         lines += ["", "[[evidence]]"]
-        if isinstance(item, Mapping):
-            lines += [f"{format_key(k)} = {format_value(v)}" for k, v in item.items()]
+        lines += [f"{format_key(k)} = {format_value(v)}" for k, v in item.items()]
     return lines
 
 
@@ -157,7 +162,7 @@ def comments_in(text: str) -> list[str]:
     """Every comment of a TOML text, stripped, in order (a ``#`` inside a string is not one)."""
     found: list[str] = []
     quote: str | None = None  # the delimiter of the string we are in
-    for line in text.splitlines():
+    for line in text.replace("\r\n", "\n").split("\n"):
         index = 0
         while index < len(line):
             if quote is None:
@@ -184,7 +189,7 @@ def comments_in(text: str) -> list[str]:
 def header_of(text: str) -> list[str]:
     """The comment block at the top of a TOML text (before its first key or table)."""
     header: list[str] = []
-    for line in text.splitlines():
+    for line in text.replace("\r\n", "\n").split("\n"):
         stripped = line.strip()
         if stripped.startswith("#"):
             header.append(stripped)

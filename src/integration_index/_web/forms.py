@@ -91,7 +91,7 @@ def _apply_city_and_assessment(fields: Fields, document: Document) -> None:
     assessment = document.setdefault("assessment", {})
     _set(assessment, "date", _date(_one(fields, "assessment.date")))
     _set(assessment, "mode", _one(fields, "assessment.mode"))
-    assessors = [line.strip() for line in _one(fields, "assessment.assessors").splitlines()]
+    assessors = [line.strip() for line in re.split(r"\r?\n", _one(fields, "assessment.assessors"))]
     _set(assessment, "assessors", [name for name in assessors if name])
     for key in ("title", "notes"):
         _set(assessment, key, _one(fields, f"assessment.{key}"))
