@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -602,3 +603,98 @@ def test_any_document_is_written_as_toml_that_reads_back_to_it(document: dict[st
     """(property) Whatever a file held, the app writes it back without losing a value."""
     frameworks = {f.id: f for f in ii.list_frameworks()}
     assert tomli.loads(render(document, frameworks)) == document
+
+
+_MEASURED = """
+schema = 1
+id = "measured"
+version = "1"
+title = "Measured"
+
+[[criteria]]
+id = "m"
+title = "M"
+
+[[criteria.children]]
+id = "m1"
+title = "Share of staff trained"
+[criteria.children.goalposts]
+min = 0.0
+max = 10.0
+"""
+
+
+class _MeasuredPlugin:
+    @ii.hookimpl
+    def integration_index_register_frameworks(
+        self, register: Callable[[ii.Framework], None]
+    ) -> None:
+        register(ii.loads_framework(_MEASURED, registry=ii.Registry(entry_points=False)))
+
+
+def test_a_profile_of_two_frameworks_with_a_measured_question(tmp_path: Path) -> None:
+    registry = ii.Registry()
+    registry.register_plugin(_MeasuredPlugin(), name="measured-test")
+    with client(tmp_path, registry=registry) as c:
+        created = c.post(
+            "/new",
+            data={
+                "csrf": TOKEN,
+                "file": "both",
+                "frameworks": ["eurocities", "measured"],
+                "city.id": "both",
+                "city.name": "Both",
+                "assessment.date": "2025-01-01",
+            },
+            follow_redirects=False,
+        )
+        assert created.status_code == 303, created.text
+        for framework, criterion, rows in (
+            (
+                "measured",
+                "m",
+                {"new[0].criterion": "m1", "new[0].rating": "4,5", "new[0].source": "statistics"},
+            ),
+            (
+                "eurocities",
+                "01",
+                {"new[0].criterion": "01.1", "new[0].rating": "fully", "new[0].source": "document"},
+            ),
+        ):
+            url = f"/factor?name=both.toml&framework={framework}&criterion={criterion}"
+            page = c.get(url).text
+            response = c.post(
+                "/factor",
+                data={
+                    "csrf": TOKEN,
+                    "name": "both.toml",
+                    "version": hidden(page, "version"),
+                    "framework": framework,
+                    "criterion": criterion,
+                    **rows,
+                },
+                follow_redirects=False,
+            )
+            assert response.status_code == 303, response.text
+        bad = c.get("/factor?name=both.toml&framework=measured&criterion=m").text
+        refused = c.post(
+            "/factor",
+            data={
+                "csrf": TOKEN,
+                "name": "both.toml",
+                "version": hidden(bad, "version"),
+                "framework": "measured",
+                "criterion": "m",
+                "evidence[0].criterion": "m1",
+                "evidence[0].rating": "many",
+                "evidence[0].source": "statistics",
+            },
+        )
+    profile = ii.load_profile(tmp_path / "both.toml")
+    assert profile.evidence == (
+        Evidence(criterion="m1", rating=4.5, source="statistics", framework="measured"),
+        Evidence(criterion="01.1", rating="fully", source="document", framework="eurocities"),
+    )
+    assert ii.score(profile, "measured", registry=registry).score == pytest.approx(45.0)
+    assert refused.status_code == 422  # a word where a number is measured, named at its field
+    assert "evidence[0].rating: " in html.unescape(refused.text)
