@@ -54,7 +54,7 @@ from integration_index._cli.main import main
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 PAGES = [DOCS / "index.md", *sorted((DOCS / "guides").glob("*.md"))]
-GUIDES = ["apps.md", "plugin-authors.md", "analysts.md", "city-teams.md"]
+GUIDES = ["apps.md", "plugin-authors.md", "analysts.md", "city-teams.md", "web-app.md"]
 # The public modules and their reference pages (docs/reference/PAGE.md).
 REFERENCE = {
     "integration_index": "integration_index",

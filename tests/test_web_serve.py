@@ -198,3 +198,38 @@ def test_fifty_clients_save_their_profiles_and_two_race_on_one(tmp_path: Path) -
     assert sorted(p.name for p in folder.iterdir()) == sorted(
         ["shared.toml", *(f"city-{i:02d}.toml" for i in range(50))]
     )
+
+
+class _Bound:
+    """A socket stand-in on port 8000 (the default), so that nothing listens during the test."""
+
+    def getsockname(self) -> tuple[str, int]:
+        return ("127.0.0.1", 8000)
+
+
+def test_the_guide_shows_serve_commands_the_parser_takes_and_its_real_output(
+    cli: Cli, tmp_path: Path, no_server: list[object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The guide shows ``serve`` in text blocks (it would not return if run): each command
+    parses, and the output it shows is what ``serve`` prints."""
+    import shlex
+
+    from integration_index._cli.parser import build_parser
+
+    guide = (ROOT / "docs" / "guides" / "web-app.md").read_text(encoding="utf-8")
+    commands = [
+        line.removeprefix("$ ")
+        for line in guide.splitlines()
+        if line.removeprefix("$ ").startswith("integration-index serve")
+    ]
+    assert len(commands) == 3
+    for command in commands:
+        args = build_parser().parse_args(shlex.split(command)[1:])
+        assert args.command == "serve"
+    monkeypatch.setattr(serve_command, "bind", lambda host, port: _Bound())
+    result = cli("serve", tmp_path / "my-profiles")
+    assert result.stdout.splitlines() == [
+        f"Serving the profiles in {(tmp_path / 'my-profiles').resolve()}",
+        "Open http://127.0.0.1:8000/ in a browser (Ctrl-C to stop).",
+    ]
+    assert "Open http://127.0.0.1:8000/ in a browser (Ctrl-C to stop)." in guide
