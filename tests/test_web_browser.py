@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import datetime
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from browser import CHROMIUM, FLAGS, Page, require_browser
@@ -24,23 +25,50 @@ import integration_index as ii
 from integration_index.model import Evidence
 
 ROOT = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
 SOURCES = ("document", "interview", "statistics", "focus-group", "observation")
 
 
+class Chromium:
+    """A headless Chromium with a network (the app runs on the loopback address; the reports'
+    browser is offline, for pages opened from files), driven from a thread of its own: the
+    Playwright sync API allows one instance per thread, and the reports' tests hold the main
+    thread's. Every call to the browser runs in that thread, through :meth:`run`."""
+
+    def __init__(self) -> None:
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chromium")
+        self._thread.submit(self._start).result()
+
+    def _start(self) -> None:
+        from playwright.sync_api import sync_playwright
+
+        self._playwright = sync_playwright().start()
+        self.browser = self._playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=list(FLAGS)
+        )
+
+    def run(self, scenario: Callable[..., T], *args: Any) -> T:
+        """Run *scenario(browser, *args)* in the browser's thread; return what it returns."""
+        return self._thread.submit(scenario, self.browser, *args).result()
+
+    def close(self) -> None:
+        def stop() -> None:
+            self.browser.close()
+            self._playwright.stop()
+
+        self._thread.submit(stop).result()
+        self._thread.shutdown()
+
+
 @pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    """A headless Chromium with a network: the app runs on the loopback address (the reports'
-    browser is offline, for pages opened from files)."""
+def chromium() -> Iterator[Chromium]:
     require_web()
     require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=list(FLAGS))
-        try:
-            yield browser
-        finally:
-            browser.close()
+    running = Chromium()
+    try:
+        yield running
+    finally:
+        running.close()
 
 
 def _open(chromium: Any, base: str, width: int = 1280) -> tuple[Page, list[str]]:
@@ -115,83 +143,102 @@ def _answer_factor(
     return entered
 
 
+def _team_scenario(
+    chromium: Any, base: str, framework: ii.Framework, language: str
+) -> dict[str, Any]:
+    """A team creates a profile, answers two key factors with evidence, saves, reloads; what the
+    pages showed, for the test to compare with the file."""
+    page, blocked = _open(chromium, base)
+    raw = page.playwright
+    raw.click("#new-profile")
+    raw.fill('input[name="file"]', "porto-alto-2025")
+    raw.check('input[name="frameworks"][value="eurocities"]')
+    raw.fill('input[name="city.id"]', "porto-alto")
+    raw.fill('input[name="city.name"]', "Porto Alto")
+    raw.fill('input[name="city.population"]', "215000")
+    raw.fill('input[name="assessment.date"]', "2025-03-20")
+    raw.fill('textarea[name="assessment.assessors"]', "Ana Lima\nBo Berg")
+    raw.click("#create")
+    raw.wait_for_selector("#saved")
+    page.screenshot(f"web-{language}-profile-new")
+    first, second = framework.criteria[0].id, framework.criteria[1].id
+    raw.click(f'.factors a[href*="criterion={first}"]')
+    entered = _answer_factor(page, framework, 0, language)
+    raw.wait_for_selector(  # the live card moved before anything was saved
+        f'#card[data-live] tr[data-criterion="{first}"]:not([data-score=""])'
+    )
+    live = _scores(page)
+    page.screenshot(f"web-{language}-factor-live")
+    raw.click("#save")
+    raw.wait_for_selector("#saved")
+    after_save = _scores(page)
+    raw.click("#next")
+    entered += _answer_factor(page, framework, 1, language)
+    raw.click("#save")
+    raw.wait_for_selector("#saved")
+    raw.reload()
+    result: dict[str, Any] = {
+        "entered": entered,
+        "live": live,
+        "after_save": after_save,
+        "shown": _scores(page),
+        "visible": {c: _shown(page, c) for c in (first, second)},
+    }
+    page.screenshot(f"web-{language}-factor-saved")
+    page.set_width(390)
+    result["narrow_overflow"] = page.horizontal_overflow()
+    page.screenshot(f"web-{language}-factor-phone")
+    result["errors"] = list(page.console_errors)
+    result["blocked"] = blocked
+    raw.context.close()
+    return result
+
+
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_a_city_team_answers_two_key_factors_and_the_file_holds_it(
-    chromium: Any, tmp_path: Path, language: str
+    chromium: Chromium, tmp_path: Path, language: str
 ) -> None:
     framework = next(f for f in ii.list_frameworks() if f.id == "eurocities")
     folder = tmp_path / "profiles"
     with server(folder, language=language) as base:
-        page, blocked = _open(chromium, base)
-        raw = page.playwright
-        raw.click("#new-profile")
-        raw.fill('input[name="file"]', "porto-alto-2025")
-        raw.check('input[name="frameworks"][value="eurocities"]')
-        raw.fill('input[name="city.id"]', "porto-alto")
-        raw.fill('input[name="city.name"]', "Porto Alto")
-        raw.fill('input[name="city.population"]', "215000")
-        raw.fill('input[name="assessment.date"]', "2025-03-20")
-        raw.fill('textarea[name="assessment.assessors"]', "Ana Lima\nBo Berg")
-        raw.click("#create")
-        raw.wait_for_selector("#saved")
-        page.screenshot(f"web-{language}-profile-new")
-        first = framework.criteria[0].id
-        raw.click(f'.factors a[href*="criterion={first}"]')
-        entered = _answer_factor(page, framework, 0, language)
-        raw.wait_for_selector(  # the live card moved before anything was saved
-            f'#card[data-live] tr[data-criterion="{first}"]:not([data-score=""])'
-        )
-        live = _scores(page)
-        page.screenshot(f"web-{language}-factor-live")
-        raw.click("#save")
-        raw.wait_for_selector("#saved")
-        assert _scores(page) == live
-        raw.click("#next")
-        entered += _answer_factor(page, framework, 1, language)
-        raw.click("#save")
-        raw.wait_for_selector("#saved")
-        raw.reload()
-        shown = _scores(page)
-        second = framework.criteria[1].id
-        visible = {c: _shown(page, c) for c in (first, second)}
-        page.screenshot(f"web-{language}-factor-saved")
-        page.set_width(390)
-        narrow_overflow = page.horizontal_overflow()
-        page.screenshot(f"web-{language}-factor-phone")
-        errors = list(page.console_errors)
-        raw.context.close()
-    path = folder / "porto-alto-2025.toml"
-    profile = ii.load_profile(path)
-    assert profile.evidence == tuple(entered)
+        seen = chromium.run(_team_scenario, base, framework, language)
+    profile = ii.load_profile(folder / "porto-alto-2025.toml")
+    assert profile.evidence == tuple(seen["entered"])
     assert profile.city.name == "Porto Alto" and profile.city.population == 215000
     assert profile.assessment.assessors == ("Ana Lima", "Bo Berg")
+    assert seen["after_save"] == seen["live"]  # the live card was the saved file's card
     card = ii.score(profile)
-    for criterion in (first, second):
+    for criterion in (framework.criteria[0].id, framework.criteria[1].id):
         value = card.node(criterion).adjusted.score
         assert value is not None
-        assert shown[criterion] == repr(value)
+        assert seen["shown"][criterion] == repr(value)
         expected = f"{value:.1f}"
-        assert visible[criterion] == (expected.replace(".", ",") if language == "fr" else expected)
-    assert shown["overall"] == ("" if card.score is None else repr(card.score))
-    assert blocked == []
-    assert errors == []  # no script error, no refused resource (the CSP reports to the console)
-    assert narrow_overflow == 0
+        shown = seen["visible"][criterion]
+        assert shown == (expected.replace(".", ",") if language == "fr" else expected)
+    assert seen["shown"]["overall"] == ("" if card.score is None else repr(card.score))
+    assert seen["blocked"] == []
+    assert seen["errors"] == []  # no script error, no refused resource (CSP reports there)
+    assert seen["narrow_overflow"] == 0
 
 
-def test_the_shipped_examples_open_in_the_browser(chromium: Any, tmp_path: Path) -> None:
+def _examples_scenario(chromium: Any, base: str) -> dict[str, Any]:
+    page, blocked = _open(chromium, base)
+    page.screenshot("web-en-index")
+    rows = page.evaluate("document.querySelectorAll('table.profiles tbody tr').length")
+    page.playwright.goto(base + "/profile?name=eurocities/rivermouth-2024.toml")
+    shown = _scores(page)
+    page.screenshot("web-en-profile-rivermouth")
+    errors = list(page.console_errors)
+    page.playwright.context.close()
+    return {"rows": rows, "shown": shown, "errors": errors, "blocked": blocked}
+
+
+def test_the_shipped_examples_open_in_the_browser(chromium: Chromium, tmp_path: Path) -> None:
     folder = tmp_path / "examples"
     shutil.copytree(ROOT / "examples" / "profiles", folder)
     with server(folder) as base:
-        page, blocked = _open(chromium, base)
-        page.screenshot("web-en-index")
-        rows = page.evaluate("document.querySelectorAll('table.profiles tbody tr').length")
-        page.playwright.goto(base + "/profile?name=eurocities/rivermouth-2024.toml")
-        shown = _scores(page)
-        page.screenshot("web-en-profile-rivermouth")
-        errors = list(page.console_errors)
-        page.playwright.context.close()
-    assert rows == len(list(folder.rglob("*.toml")))
-    assert shown["overall"] == repr(
-        ii.score(ii.load_profile(folder / "eurocities/rivermouth-2024.toml")).score
-    )
-    assert blocked == [] and errors == []
+        seen = chromium.run(_examples_scenario, base)
+    assert seen["rows"] == len(list(folder.rglob("*.toml")))
+    card = ii.score(ii.load_profile(folder / "eurocities/rivermouth-2024.toml"))
+    assert seen["shown"]["overall"] == repr(card.score)
+    assert seen["blocked"] == [] and seen["errors"] == []
