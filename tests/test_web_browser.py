@@ -1,7 +1,7 @@
 """The web app end to end in Debian's headless Chromium, as a city team uses it: create a
-profile of the first framework plugin's kind (the EUROCITIES toolkit), answer every question of
-two key factors with evidence, save, reload, and check that the file on disk loads, holds exactly
-what was typed, and scores to the numbers the page showed; in English and in French.
+EUROCITIES profile, answer every question of two key factors with evidence, save, reload, and
+check that the file on disk loads, holds exactly what was typed, and scores to the numbers the
+page showed; in English and in French.
 
 The browser may reach the app's own address only: any other request is blocked and recorded,
 and fails the test. Screenshots go under the reports' artifact folder (tests/browser.py):

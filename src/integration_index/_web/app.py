@@ -28,9 +28,7 @@ __all__ = ["DEFAULT_HOSTS", "MAX_BODY", "create_app"]
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    state = state_of(request)
-    message = exc.detail if exc.status_code < 500 else state.translator.t("web.errors.internal")
-    return page(request, "error.html", status=exc.status_code, message=message)
+    return page(request, "error.html", status=exc.status_code, message=exc.detail)
 
 
 async def _bad_name(request: Request, exc: Exception) -> Response:

@@ -75,14 +75,23 @@ def _comments_refused(opened: Opened, fields: dict[str, list[str]]) -> bool:
 async def _save(
     state: WebState, opened: Opened, checked: Checked, fields: dict[str, list[str]]
 ) -> bool:
-    """Write the checked text over the file, made from the form's version; False on conflict."""
+    """Write the checked text over the file, made from the form's version; False on conflict.
+    A write that fails (a full disk, a read-only folder) leaves the file as it was: 500, saying
+    why."""
     try:
         await run_in_threadpool(
             state.store.save, opened.name, checked.text, _one(fields, "version")
         )
     except Conflict:
         return False
+    except OSError as exc:
+        message = state.translator.t("web.errors.write", reason=_reason(exc))
+        raise HTTPException(500, message) from None
     return True
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or type(exc).__name__
 
 
 async def save_settings(request: Request) -> Response:
@@ -153,7 +162,7 @@ async def preview(request: Request) -> Response:
     """The score card of the answers on the page, saved or not (a fragment for the script)."""
     state, _, _, _, checked, _, _ = await _factor_input(request)
     cards = await run_in_threadpool(pages.cards_of, checked, state.context)
-    return page(request, "_card.html", cards=cards, checked=checked, live=True)
+    return page(request, "_card.html", cards=cards, checked=checked)
 
 
 async def create(request: Request) -> Response:
@@ -175,6 +184,8 @@ async def create(request: Request) -> Response:
             await run_in_threadpool(state.store.create, name, checked.text)
         except Conflict:
             error = state.translator.t("web.new.exists", name=name)
+        except OSError as exc:
+            error = state.translator.t("web.errors.write", reason=_reason(exc))
     if error is None:
         return RedirectResponse(_url("/profile", name=name, saved="1"), status_code=303)
     values = {key: _one(fields, key) for key in fields}

@@ -85,7 +85,7 @@ class Guard:
     def _cross_site(self, headers: dict[str, str], scope: Scope, host: str) -> str | None:
         origin = headers.get("origin")
         scheme = scope.get("scheme", "http")
-        if origin is not None and origin != f"{scheme}://{host}":
+        if origin is not None and origin.lower() != f"{scheme}://{host}".lower():
             return "Cross-site request refused: it does not come from this app's pages."
         if headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
             return "Cross-site request refused: it does not come from this app's pages."
