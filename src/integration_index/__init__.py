@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from integration_index._api import (
     DEFAULT_POPULATION_BANDS,
+    REPORT_FORMATS,
     check_profile,
     default_registry,
     development_plan,
@@ -38,6 +39,7 @@ from integration_index._api import (
     read_workbook,
     register_plugin,
     related,
+    render,
     score,
     score_many,
     scorecard_from_dict,
@@ -69,6 +71,7 @@ __all__ = [
     "DEFAULT_POPULATION_BANDS",
     "Framework",
     "PluginInfo",
+    "REPORT_FORMATS",
     "Registry",
     "ScoreCard",
     "ScoreResult",
@@ -98,6 +101,7 @@ __all__ = [
     "read_workbook",
     "register_plugin",
     "related",
+    "render",
     "score",
     "score_many",
     "scorecard_from_dict",

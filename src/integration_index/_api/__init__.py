@@ -30,18 +30,23 @@ from integration_index._api.modes import (
     development_plan,
     merge_reviews,
     peer_review,
+    rank_cities,
+    track_progress,
+)
+from integration_index._api.reports import (
+    REPORT_FORMATS,
     peer_review_markdown,
     plan_markdown,
     profile_markdown,
     progress_markdown,
-    rank_cities,
     ranking_markdown,
-    track_progress,
+    render,
 )
 from integration_index._api.workbooks import read_workbook, write_workbook
 
 __all__ = [
     "DEFAULT_POPULATION_BANDS",
+    "REPORT_FORMATS",
     "check_profile",
     "default_registry",
     "development_plan",
@@ -65,6 +70,7 @@ __all__ = [
     "read_workbook",
     "register_plugin",
     "related",
+    "render",
     "score",
     "score_many",
     "scorecard_from_dict",

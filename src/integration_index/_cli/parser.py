@@ -111,6 +111,7 @@ def _batch_commands(command: Command) -> None:
     )
     _csv_dialect(p)
     _csv_formulas(p)
+    _language(p, "language of the table and Markdown headers and numbers (default en)")
     _output(p, "write to this file (atomically) instead of standard output")
     p.add_argument(
         "--jobs", "-j", type=_positive_int, default=1, help="worker processes (default 1)"
@@ -139,10 +140,12 @@ def _batch_commands(command: Command) -> None:
     )
     p.add_argument(
         "--format",
-        choices=("markdown", "csv", "xlsx"),
+        choices=("markdown", "html", "csv", "xlsx"),
         default="markdown",
-        help="markdown (default), csv, xlsx (a workbook, with --output)",
+        help="markdown (default), html (one self-contained page with a chart; the reports "
+        "extra), csv, xlsx (a workbook, with --output)",
     )
+    _language(p, "language of the report (markdown and html; default en)")
     _csv_dialect(p)
     _csv_formulas(p)
     _output(p)
@@ -150,11 +153,12 @@ def _batch_commands(command: Command) -> None:
 
 
 def _report_commands(command: Command) -> None:
-    p = command("report", "A Markdown report of one profile through every framework it names.")
+    p = command("report", "A report of one profile through every framework it names.")
     p.add_argument("profile", help="the profile file")
     p.add_argument("--framework", action="append", help="only these frameworks (repeatable)")
     _framework_file(p, "a framework defined in this TOML file (repeatable)", repeat=True)
-    _language(p, "language of the framework texts")
+    p.add_argument("--format", choices=("markdown", "html"), default="markdown", help=_HTML_HELP)
+    _language(p, "language of the report and of the framework texts (default en)")
     _output(p)
     p.set_defaults(run=reports.report)
 
@@ -164,8 +168,10 @@ def _report_commands(command: Command) -> None:
     p.add_argument(
         "--target", type=_score_value, help="target score on 0-100 (default: the framework's)"
     )
-    p.add_argument("--format", choices=("markdown", "json"), default="markdown")
-    _language(p, "language of the framework texts")
+    p.add_argument(
+        "--format", choices=("markdown", "html", "json"), default="markdown", help=_HTML_HELP
+    )
+    _language(p, "language of the report and of the framework texts (default en)")
     _output(p)
     p.set_defaults(run=reports.plan)
 
@@ -174,7 +180,10 @@ def _report_commands(command: Command) -> None:
         "profiles", nargs="+", metavar="PROFILE", help="two or more profiles of the same city"
     )
     _one_framework(p, "the framework (default: the one the profiles share)")
-    p.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    p.add_argument(
+        "--format", choices=("markdown", "html", "json"), default="markdown", help=_HTML_HELP
+    )
+    _language(p, "language of the report (default en)")
     _output(p)
     p.set_defaults(run=reports.progress)
 
@@ -190,9 +199,18 @@ def _report_commands(command: Command) -> None:
         'self-assessment (recognised by its mode "self-assessment")',
     )
     _one_framework(p, "the framework (default: the profile's only one)")
-    p.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    p.add_argument(
+        "--format", choices=("markdown", "html", "json"), default="markdown", help=_HTML_HELP
+    )
+    _language(p, "language of the report (default en)")
     _output(p)
     p.set_defaults(run=reports.peer_review_command)
+
+
+_HTML_HELP = (
+    "markdown (default); html: one self-contained page with charts, for a browser or for print "
+    "(needs the reports extra: pip install 'integration-index[reports]')"
+)
 
 
 def _paths(parser: argparse.ArgumentParser) -> None:

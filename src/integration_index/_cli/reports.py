@@ -1,7 +1,8 @@
 """The commands that write one report: report, plan, progress, peer-review, compare.
 
 Each reads its profiles through the public batch function (one read per file, errors with their
-lines), then calls the public mode function and its Markdown report.
+lines), then calls the public mode function and renders its report (Markdown or HTML, in the
+language asked for; JSON for the modes' results).
 """
 
 from __future__ import annotations
@@ -12,16 +13,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from integration_index._analysis.compare import Ranking
 from integration_index._api import (
     development_plan,
     merge_reviews,
     peer_review,
-    peer_review_markdown,
-    plan_markdown,
-    profile_markdown,
-    progress_markdown,
     rank_cities,
-    ranking_markdown,
+    render,
     score,
     score_many,
     track_progress,
@@ -86,13 +84,21 @@ def _write(output: str | None, text: str) -> None:
         stream.write(text)
 
 
-def _emit(args: argparse.Namespace, built: Any, markdown: Callable[[], str]) -> int:
-    """Write a mode's result as JSON or, by default, as Markdown."""
+def _rendered(make: Callable[[], str]) -> str:
+    """A report, or a usage error when HTML is asked for without the reports extra."""
+    try:
+        return make()
+    except ImportError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _emit(args: argparse.Namespace, built: Any, report: Callable[[], str]) -> int:
+    """Write a mode's result as JSON or, by default, as its report (Markdown or HTML)."""
     if args.format == "json":
         data = card_converter().unstructure(built)
         _write(args.output, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
-        _write(args.output, markdown())
+        _write(args.output, _rendered(report))
     return 0
 
 
@@ -100,14 +106,18 @@ def report(args: argparse.Namespace) -> int:
     warn_plugin_failures(args.registry)
     chosen = chosen_frameworks(args)
     result = _read(args, args.profile, chosen or None)
-    assert result.profile is not None
+    profile = result.profile
+    assert profile is not None
     frameworks: list[Framework | str] = [*chosen] or [c.framework_id for c in result.cards]
-    text = profile_markdown(
-        result.profile,
-        frameworks,
-        cards=result.cards,
-        language=args.language,
-        registry=args.registry,
+    text = _rendered(
+        lambda: render(
+            profile,
+            format=args.format,
+            frameworks=frameworks,
+            cards=result.cards,
+            language=args.language,
+            registry=args.registry,
+        )
     )
     _write(args.output, text)
     return 0
@@ -119,10 +129,11 @@ def plan(args: argparse.Namespace) -> int:
     return _emit(
         args,
         built,
-        lambda: plan_markdown(
+        lambda: render(
             built,
-            card,
-            profile,
+            format=args.format,
+            card=card,
+            profile=profile,
             framework=framework,
             language=args.language,
             registry=args.registry,
@@ -149,11 +160,13 @@ def progress(args: argparse.Namespace) -> int:
     return _emit(
         args,
         built,
-        lambda: progress_markdown(
+        lambda: render(
             built,
-            [p for p, _ in ordered],
+            format=args.format,
+            profiles=[p for p, _ in ordered],
             cards=[c for _, c in ordered],
             framework=framework,
+            language=args.language,
             registry=args.registry,
         ),
     )
@@ -200,8 +213,14 @@ def peer_review_command(args: argparse.Namespace) -> int:
     return _emit(
         args,
         built,
-        lambda: peer_review_markdown(
-            built, merged, card=card, framework=framework, registry=registry
+        lambda: render(
+            built,
+            format=args.format,
+            profile=merged,
+            card=card,
+            framework=framework,
+            language=args.language,
+            registry=registry,
         ),
     )
 
@@ -213,6 +232,33 @@ def _bands(text: str) -> list[int]:
         raise UsageError(
             f"--bands expects whole numbers separated by commas, got {text!r}"
         ) from None
+
+
+def _write_ranking(
+    args: argparse.Namespace, ranking: Ranking, framework: Framework, cards: list[ScoreCard]
+) -> None:
+    """A ranking in the format asked for: a workbook, CSV, or its report (Markdown, HTML)."""
+    if args.format == "xlsx":
+        write_ranking_workbook(ranking, args.output)
+    elif args.format == "csv" and args.csv_dialect not in (None, "plain"):
+        columns, rows = ranking_values(ranking)
+        text = outputs.csv_header(columns, args.csv_dialect)
+        # Every number with two decimals, as the plain CSV of a ranking has them.
+        _write(args.output, text + outputs.csv_text(rows, columns, args.csv_dialect, digits={}))
+    elif args.format == "csv":
+        _write(args.output, ranking.to_csv())
+    else:
+        text = _rendered(
+            lambda: render(
+                ranking,
+                format=args.format,
+                cards=cards,
+                framework=framework,
+                language=args.language,
+                registry=args.registry,
+            )
+        )
+        _write(args.output, text)
 
 
 def compare(args: argparse.Namespace) -> int:
@@ -258,15 +304,5 @@ def compare(args: argparse.Namespace) -> int:
     except ProfileError as exc:  # two assessments of one city on one date: the input is ambiguous
         error(exc.format())
         return 1
-    if args.format == "xlsx":
-        write_ranking_workbook(ranking, args.output)
-    elif args.format == "csv" and args.csv_dialect not in (None, "plain"):
-        columns, rows = ranking_values(ranking)
-        text = outputs.csv_header(columns, args.csv_dialect)
-        # Every number with two decimals, as the plain CSV of a ranking has them.
-        _write(args.output, text + outputs.csv_text(rows, columns, args.csv_dialect, digits={}))
-    elif args.format == "csv":
-        _write(args.output, ranking.to_csv())
-    else:
-        _write(args.output, ranking_markdown(ranking, framework=framework, registry=args.registry))
+    _write_ranking(args, ranking, framework, [card for _, card in entries])
     return 1 if failed or input_errors else 0

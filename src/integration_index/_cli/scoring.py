@@ -22,6 +22,7 @@ from integration_index._cli.common import (
 from integration_index._cli.files import atomic_binary_output, atomic_output, in_place, is_stdout
 from integration_index._cli.progress import Progress, wanted
 from integration_index._cli.workbooks import ScoreWorkbook, check_workbook_output
+from integration_index._i18n import translator
 
 __all__ = ["score"]
 
@@ -44,6 +45,7 @@ _TABLE_COLUMNS = (
     "upper",
     "coverage",
 )
+#: The table's columns in the catalogue (cli.score.col_*), in the order of _TABLE_COLUMNS.
 _TABLE_HEADER = ("city", "framework", "date", "score", "raw", "lower", "upper", "coverage")
 _TABLE_WIDTHS = (24, 20, 10, 6, 6, 6, 6, 8)
 _TABLE_INDEXES = tuple(outputs.SUMMARY_COLUMNS.index(name) for name in _TABLE_COLUMNS)
@@ -87,7 +89,7 @@ def score(args: argparse.Namespace) -> int:
             writer = (
                 ScoreWorkbook(stream)
                 if workbook
-                else _Writer(stream, args.format, args.csv_dialect)
+                else _Writer(stream, args.format, args.csv_dialect, getattr(args, "language", "en"))
             )
             _stream(results, writer, tally, progress, args.fail_fast)
             if tally.stopped and replaced:
@@ -177,10 +179,16 @@ def _summary(tally: _Tally, input_errors: list[str], output: str | None) -> str:
 class _Writer:
     """Streams rendered results in the chosen format."""
 
-    def __init__(self, stream: IO[str], fmt: str, dialect: str | None = None) -> None:
+    def __init__(
+        self, stream: IO[str], fmt: str, dialect: str | None = None, language: str = "en"
+    ) -> None:
         self.stream = stream
         self.fmt = fmt
         self.first = True
+        tr = translator(language)
+        header = tuple(tr.t(f"cli.score.col_{name}") for name in _TABLE_HEADER)
+        #: The decimal mark of the table's numbers in the language (49.80 / 49,80).
+        self.decimal = tr.number(0.5)[1]
         if fmt == "csv":
             stream.write(outputs.csv_header(outputs.SUMMARY_COLUMNS, dialect or "plain"))
         elif fmt == "tidy-csv":
@@ -188,9 +196,9 @@ class _Writer:
         elif fmt == "json":
             stream.write("[\n")
         elif fmt == "table":
-            stream.write(self._table_line(_TABLE_HEADER) + "\n")
+            stream.write(self._table_line(header) + "\n")
         elif fmt == "markdown":
-            stream.write("| " + " | ".join(_TABLE_HEADER) + " |\n")
+            stream.write("| " + " | ".join(header) + " |\n")
             alignments = ("---" if i < 3 else "---:" for i in range(len(_TABLE_COLUMNS)))
             stream.write("|" + "|".join(alignments) + "|\n")
 
@@ -214,6 +222,7 @@ class _Writer:
             for line in text.split("\n"):
                 row = line.split("\t")
                 cells = [row[i] for i in _TABLE_INDEXES]
+                cells[3:] = [cell.replace(".", self.decimal) for cell in cells[3:]]
                 if self.fmt == "table":
                     self.stream.write(self._table_line(cells) + "\n")
                 else:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime
 import string
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
@@ -245,6 +245,17 @@ class Translator:
             KeyError: no such message, or a parameter the message uses is not given.
             TypeError: a parameter the message does not use, or one of another type.
         """
+        return self._render(key, params, None)
+
+    def escaped(self, key: str, escape: Callable[[str], str], /, **params: object) -> str:
+        """As [`t`][integration_index._i18n.Translator.t], with the message's own text and every
+        string parameter passed through *escape* (``html.escape`` for HTML), except a parameter
+        that is already markup (it has ``__html__``, as a ``markupsafe.Markup`` has)."""
+        return self._render(key, params, escape)
+
+    def _render(
+        self, key: str, params: Mapping[str, object], escape: Callable[[str], str] | None
+    ) -> str:
         message = self.message(key)
         unknown = set(params) - message.params
         if unknown:
@@ -258,11 +269,17 @@ class Translator:
             form = form if form in message.forms else "other"
         out = []
         for literal, field in message.forms[form]:
-            out.append(literal)
+            out.append(escape(literal) if escape else literal)
             if field is not None:
                 if field not in params:
                     raise KeyError(f"{key}: parameter {field!r} is not given")
-                out.append(self._value(key, field, params[field]))
+                value = params[field]
+                markup = getattr(value, "__html__", None)
+                if escape and callable(markup):
+                    out.append(str(markup()))
+                else:
+                    text = self._value(key, field, value)
+                    out.append(escape(text) if escape else text)
         return "".join(out)
 
     def _value(self, key: str, name: str, value: object) -> str:

@@ -1,4 +1,5 @@
-"""What the Markdown reports share: number formatting, tables, and plugins' sections."""
+"""What the reports share: words for enumerated values, Markdown escaping and tables, and the
+sections plugins add."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
+from integration_index._i18n import Translator
 from integration_index._model.framework import Framework
 from integration_index._model.profile import CityProfile
 from integration_index._model.report import ReportSection
@@ -13,23 +15,67 @@ from integration_index._model.scorecard import ScoreCard
 from integration_index.hookspecs import ReportKind
 
 __all__ = [
-    "ILLUSTRATIVE",
     "SectionSource",
+    "band_label",
     "cell",
     "md_inline",
     "md_text",
     "no_sections",
-    "number",
     "plugin_sections",
+    "reason_text",
     "short",
     "table",
+    "value_word",
 ]
 
-ILLUSTRATIVE = "> Illustrative profile: invented for the examples, not a real assessment."
+
+def value_word(tr: Translator, group: str, value: str) -> str:
+    """An enumerated value (a mode, a relation, a direction...) in the report's language: the
+    catalogue's ``reports.values.<group>.<value>``, else the value itself (a plugin's own)."""
+    key = f"reports.values.{group}.{value.replace(' ', '-')}"
+    return tr.t(key) if tr.has(key) else value
 
 
-def number(value: float | None, digits: int = 1) -> str:
-    return "n/a" if value is None else f"{value:.{digits}f}"
+#: The English reasons the analysis gives (agreement, progress), by catalogue key.
+_REASONS = {
+    "too little data: fewer than 2 units rated by at least 2 raters": "too-little-data",
+    "no variation: every rating is the same level": "no-variation",
+    "no variation: every measured value is the same": "no-variation-measured",
+    "nothing rated beneath it": "nothing-rated",
+    "not applicable": "not-applicable",
+}
+_COVERAGE_REASON = re.compile(r"(\d+)% of it rated, below the minimum coverage of (\d+)%")
+
+
+def reason_text(tr: Translator, reason: str) -> str:
+    """A reason the analysis wrote in English, in the report's language when it is one of the
+    analysis's own (free text from frameworks and profiles is left as it is)."""
+    if reason in _REASONS:
+        return tr.t(f"reports.values.reason.{_REASONS[reason]}")
+    match = _COVERAGE_REASON.fullmatch(reason)
+    if match:
+        rated, minimum = (int(group) / 100 for group in match.groups())
+        return tr.t(
+            "reports.values.reason.below-coverage",
+            rated=tr.percent(rated),
+            minimum=tr.percent(minimum),
+        )
+    return reason
+
+
+def band_label(tr: Translator, bands: Sequence[int], label: str) -> str:
+    """A ranking's peer-group label ("100,000-249,999") in the report's language."""
+    if label == "unknown population":
+        return tr.t("reports.compare.band_unknown")
+    limits = [0, *bands]
+    for index, low in enumerate(limits):
+        high = limits[index + 1] - 1 if index + 1 < len(limits) else None
+        english = f"{low:,}-{high:,}" if high is not None else f"{low:,}+"
+        if english == label:
+            if high is None:
+                return tr.t("reports.compare.band_above", low=tr.integer(low))
+            return tr.t("reports.compare.band_between", low=tr.integer(low), high=tr.integer(high))
+    return label
 
 
 def short(text: str, limit: int = 80) -> str:
@@ -132,6 +178,7 @@ def no_sections(
 
 
 def plugin_sections(
+    tr: Translator,
     sections: SectionSource,
     report: ReportKind,
     framework: Framework,
@@ -147,5 +194,5 @@ def plugin_sections(
         # A section's body is Markdown by contract; its title is plain text.
         lines += ["", f"### {md_text(section.title)}", "", section.body.rstrip()]
     for warning in warnings:
-        lines += ["", f"> Warning: {md_text(warning)}"]
+        lines += ["", "> " + tr.t("reports.common.warning", text=md_text(warning))]
     return lines
