@@ -405,21 +405,24 @@ def test_creating_a_profile_never_replaces_an_existing_file(folder: Path) -> Non
 # -- reports ----------------------------------------------------------------------------------
 
 
-def _report_text(page: str) -> str:
-    match = re.search(r'<pre class="markdown u" id="report">(.*?)</pre>', page, re.S)
-    assert match, page[:500]
-    return html.unescape(match.group(1))
-
-
-def test_the_report_and_the_plan_are_the_library_reports(folder: Path) -> None:
+def test_the_report_and_the_plan_are_the_library_html_reports(folder: Path) -> None:
     profile = ii.load_profile(folder / RIVERMOUTH)
     card = ii.score(profile, "eurocities")
-    expected_plan = ii.plan_markdown(ii.development_plan(card, profile), card, profile)
-    with client(folder) as c:
-        report = c.get(f"/report?name={RIVERMOUTH}").text
-        plan = c.get(f"/plan?name={RIVERMOUTH}&framework=eurocities").text
-    assert _report_text(report) == ii.profile_markdown(profile)
-    assert _report_text(plan) == expected_plan
+    plan = ii.development_plan(card, profile)
+    with client(folder, language="fr") as c:
+        report = c.get(f"/report?name={RIVERMOUTH}")
+        shown_plan = c.get(f"/plan?name={RIVERMOUTH}&framework=eurocities")
+        download = c.get(f"/plan?name={RIVERMOUTH}&framework=eurocities&download=1")
+    assert report.text == ii.render(profile, format="html", language="fr")
+    assert shown_plan.text == ii.render(
+        plan, format="html", card=card, profile=profile, language="fr"
+    )
+    policy = report.headers["content-security-policy"]
+    assert policy.startswith("sandbox allow-scripts;") and "default-src 'none'" in policy
+    assert "content-disposition" not in report.headers
+    assert download.headers["content-disposition"] == (
+        'attachment; filename="rivermouth-2024-plan-eurocities.html"'
+    )
 
 
 def test_the_merged_peer_review_of_reviewer_files_is_offered_and_shown(tmp_path: Path) -> None:
@@ -436,7 +439,7 @@ def test_the_merged_peer_review_of_reviewer_files_is_offered_and_shown(tmp_path:
         profiles, sources=names, texts=[(folder / n).read_text(encoding="utf-8") for n in names]
     )
     review = ii.peer_review(merged)
-    assert _report_text(page) == ii.peer_review_markdown(review, merged)
+    assert page == ii.render(review, format="html", profile=merged)
 
 
 # -- the file layout, comments and crashes ----------------------------------------------------

@@ -228,9 +228,13 @@ def _examples_scenario(chromium: Any, base: str) -> dict[str, Any]:
     page.playwright.goto(base + "/profile?name=eurocities/rivermouth-2024.toml")
     shown = _scores(page)
     page.screenshot("web-en-profile-rivermouth")
+    page.playwright.click("#report")
+    page.playwright.wait_for_load_state()
+    bars = page.evaluate("document.querySelectorAll('svg').length")
+    page.screenshot("web-en-report-rivermouth")
     errors = list(page.console_errors)
     page.playwright.context.close()
-    return {"rows": rows, "shown": shown, "errors": errors, "blocked": blocked}
+    return {"rows": rows, "shown": shown, "errors": errors, "blocked": blocked, "svg": bars}
 
 
 def test_the_shipped_examples_open_in_the_browser(chromium: Chromium, tmp_path: Path) -> None:
@@ -242,3 +246,80 @@ def test_the_shipped_examples_open_in_the_browser(chromium: Chromium, tmp_path: 
     card = ii.score(ii.load_profile(folder / "eurocities/rivermouth-2024.toml"))
     assert seen["shown"]["overall"] == repr(card.score)
     assert seen["blocked"] == [] and seen["errors"] == []
+    assert seen["svg"] > 0  # the HTML report opened from the app, charts and all
+
+
+HOSTILE = (
+    "<script>window.__pwned = 1</script>",
+    '<img src=x onerror="window.__pwned=1">',
+    '<svg onload="window.__pwned=1"></svg>',
+    "</style><script>window.__pwned=1</script>",
+    '"><iframe src="javascript:parent.__pwned=1">',
+)
+
+
+def _hostile_scenario(chromium: Any, base: str) -> dict[str, Any]:
+    page, blocked = _open(chromium, base)
+    pwned = {}
+    for url in (
+        "/",
+        "/profile?name=hostile.toml",
+        "/settings?name=hostile.toml",
+        "/factor?name=hostile.toml&framework=eurocities&criterion=01",
+        "/report?name=hostile.toml",
+        "/plan?name=hostile.toml&framework=eurocities",
+    ):
+        page.playwright.goto(base + url)
+        page.playwright.wait_for_load_state()
+        pwned[url] = page.evaluate("typeof window.__pwned")
+    page.screenshot("web-en-hostile-plan")
+    page.playwright.context.close()
+    return {"pwned": pwned, "blocked": blocked}
+
+
+def test_hostile_strings_run_nothing_in_the_browser(chromium: Chromium, tmp_path: Path) -> None:
+    import httpx
+    from webapp import hidden
+
+    folder = tmp_path / "hostile"
+    payload = " ".join(HOSTILE)
+    with server(folder) as base:
+        with httpx.Client(base_url=base, follow_redirects=True) as http:
+            token = hidden(http.get("/new").text, "csrf")
+            http.post(
+                "/new",
+                data={
+                    "csrf": token,
+                    "file": "hostile",
+                    "frameworks": "eurocities",
+                    "city.id": "hostile",
+                    "city.name": payload,
+                    "assessment.date": "2025-01-01",
+                    "assessment.assessors": payload,
+                },
+            )
+            page = http.get(
+                "/factor",
+                params={"name": "hostile.toml", "framework": "eurocities", "criterion": "01"},
+            )
+            saved = http.post(
+                "/factor",
+                data={
+                    "csrf": token,
+                    "name": "hostile.toml",
+                    "version": hidden(page.text, "version"),
+                    "framework": "eurocities",
+                    "criterion": "01",
+                    "new[0].criterion": "01.1",
+                    "new[0].rating": "fully",
+                    "new[0].source": "document",
+                    "new[0].note": payload,
+                    "new[0].reference": payload,
+                    "new[0].assessor": payload,
+                },
+            )
+            assert 'id="saved"' in saved.text
+        seen = chromium.run(_hostile_scenario, base)
+    assert ii.load_profile(folder / "hostile.toml").evidence[0].note == payload
+    assert set(seen["pwned"].values()) == {"undefined"}, seen["pwned"]
+    assert seen["blocked"] == []

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from starlette.testclient import TestClient
 
 TOKEN = "test-token-0123456789"
-_MODULES = ("starlette", "uvicorn", "jinja2", "python_multipart", "httpx")
+_MODULES = ("starlette", "uvicorn", "jinja2", "babel", "python_multipart", "httpx")
 
 
 def require_web() -> None:

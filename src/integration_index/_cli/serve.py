@@ -22,6 +22,7 @@ WEB_MODULES = {
     "starlette": "starlette",
     "uvicorn": "uvicorn",
     "jinja2": "jinja2",
+    "babel": "babel",
     "python-multipart": "python_multipart",
 }
 INSTALL = 'pip install "integration-index[web]"'

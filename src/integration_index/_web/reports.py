@@ -1,24 +1,27 @@
 """The reports the app opens for a profile: the profile report, the development plan, and the
-merged peer review of several reviewers' files, through the library's public report functions."""
+merged peer review of several reviewers' files, as the library's self-contained HTML reports
+(``render(..., format="html")``) in the app's language.
+
+A report is served as it is, a page of its own, under a policy stricter than the app's: a
+sandbox (an origin of its own, so that its script cannot reach the app), its inline style and
+charts, nothing from the network. ``download=1`` serves it as a file to keep.
+"""
 
 from __future__ import annotations
+
+import re
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from integration_index._api.core import only_framework, score
-from integration_index._api.modes import (
-    development_plan,
-    merge_reviews,
-    peer_review,
-    peer_review_markdown,
-    plan_markdown,
-    profile_markdown,
-)
+from integration_index._api.modes import development_plan, merge_reviews, peer_review
+from integration_index._api.reports import render
 from integration_index._model.profile import CityProfile
 from integration_index._web.profiles import Opened
-from integration_index._web.state import WebState, page
+from integration_index._web.security import REPORT_POLICY
+from integration_index._web.state import WebState
 from integration_index.exceptions import IntegrationIndexError
 
 __all__ = ["plan_report", "profile_report", "review_report"]
@@ -31,18 +34,26 @@ def _profile(state: WebState, opened: Opened) -> CityProfile:
     return checked.profile
 
 
-def _markdown(request: Request, title: str, text: str, back: str | None) -> HTMLResponse:
-    return page(request, "report.html", title=title, markdown=text, back=back)
+def _page(request: Request, text: str, stem: str) -> HTMLResponse:
+    headers = {"Content-Security-Policy": REPORT_POLICY}
+    if request.query_params.get("download") == "1":
+        safe = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.") or "report"
+        headers["Content-Disposition"] = f'attachment; filename="{safe}.html"'
+    return HTMLResponse(text, headers=headers)
+
+
+def _stem(opened: Opened, suffix: str) -> str:
+    return opened.name.rsplit("/", 1)[-1].removesuffix(".toml") + suffix
 
 
 def profile_report(request: Request, state: WebState, opened: Opened) -> HTMLResponse:
     """The profile's report through every framework it names."""
     profile = _profile(state, opened)
     try:
-        text = profile_markdown(profile, language=state.language, registry=state.registry)
+        text = render(profile, format="html", language=state.language, registry=state.registry)
     except IntegrationIndexError as exc:
         raise HTTPException(409, exc.problems[0].message) from None
-    return _markdown(request, state.translator.t("web.report.title"), text, opened.name)
+    return _page(request, text, _stem(opened, "-report"))
 
 
 def plan_report(
@@ -56,10 +67,17 @@ def plan_report(
             raise HTTPException(404, state.translator.t("web.errors.no_framework"))
         card = score(profile, chosen, registry=state.registry)
         plan = development_plan(card, profile, registry=state.registry)
-        text = plan_markdown(plan, card, profile, language=state.language, registry=state.registry)
+        text = render(
+            plan,
+            format="html",
+            card=card,
+            profile=profile,
+            language=state.language,
+            registry=state.registry,
+        )
     except IntegrationIndexError as exc:
         raise HTTPException(409, exc.problems[0].message) from None
-    return _markdown(request, state.translator.t("web.plan.title"), text, opened.name)
+    return _page(request, text, _stem(opened, f"-plan-{chosen}"))
 
 
 def review_report(request: Request, state: WebState, opened: list[Opened]) -> HTMLResponse:
@@ -71,8 +89,15 @@ def review_report(request: Request, state: WebState, opened: list[Opened]) -> HT
         )
         framework = only_framework(merged.profile)
         result = peer_review(merged, framework=framework, registry=state.registry)
-        text = peer_review_markdown(result, merged, framework=framework, registry=state.registry)
+        text = render(
+            result,
+            format="html",
+            profile=merged,
+            framework=framework,
+            language=state.language,
+            registry=state.registry,
+        )
     except (IntegrationIndexError, ValueError) as exc:
         message = exc.problems[0].message if isinstance(exc, IntegrationIndexError) else str(exc)
         raise HTTPException(409, message) from None
-    return _markdown(request, state.translator.t("web.review.title"), text, None)
+    return _page(request, text, _stem(opened[0], "-peer-review"))
