@@ -233,3 +233,46 @@ def test_the_guide_shows_serve_commands_the_parser_takes_and_its_real_output(
         "Open http://127.0.0.1:8000/ in a browser (Ctrl-C to stop).",
     ]
     assert "Open http://127.0.0.1:8000/ in a browser (Ctrl-C to stop)." in guide
+
+
+def test_serve_runs_as_a_process_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
+    """A smoke test of the real command: it serves, answers, and Ctrl-C (SIGINT) ends it with
+    exit code 0."""
+    require_web()
+    import signal
+    import subprocess
+    import sys
+
+    import httpx
+
+    shutil.copytree(ROOT / "examples" / "profiles", tmp_path / "profiles")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "integration_index",
+            "serve",
+            str(tmp_path / "profiles"),
+            "--port",
+            "0",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline().startswith("Serving the profiles in ")
+        match = re.search(r"http://127\.0\.0\.1:\d+/", process.stdout.readline())
+        assert match
+        assert (
+            httpx.get(match.group(0) + "profile?name=gfmd/nova-aurelia-2024.toml").status_code
+            == 200
+        )
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=60) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
