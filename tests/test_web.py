@@ -12,7 +12,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -705,3 +705,87 @@ def test_a_profile_of_two_frameworks_with_a_measured_question(tmp_path: Path) ->
     assert ii.score(profile, "measured", registry=registry).score == pytest.approx(45.0)
     assert refused.status_code == 422  # a word where a number is measured, named at its field
     assert "evidence[0].rating: " in html.unescape(refused.text)
+
+
+_WORDS = st.sampled_from(["01.1", "01.2", "07", "fully", "document", "eurocities", "low", "x"])
+_ITEMS = st.dictionaries(
+    st.sampled_from(["criterion", "rating", "source", "framework", "date", "note", "reason"]),
+    _SCALARS | _WORDS,
+    max_size=5,
+)
+#: Documents close to a profile: the right tables, with values right or wrong.
+_NEAR_PROFILES = st.builds(
+    lambda city, assessment, evidence, exclusions, context: {
+        "schema": 1,
+        "city": {"id": "x", "name": "X", **city},
+        "assessment": {
+            "frameworks": ["eurocities"],
+            "date": datetime.date(2025, 1, 1),
+            **assessment,
+        },
+        "evidence": evidence,
+        "exclusions": exclusions,
+        "context": {"eurocities": context},
+    },
+    st.dictionaries(st.sampled_from(["id", "name", "population", "country"]), _SCALARS, max_size=2),
+    st.dictionaries(
+        st.sampled_from(["frameworks", "date", "mode", "assessors"]),
+        _SCALARS | st.lists(_WORDS, max_size=2),
+        max_size=2,
+    ),
+    st.lists(_ITEMS, max_size=3),
+    st.lists(_ITEMS, max_size=2),
+    st.dictionaries(
+        st.sampled_from(["city-resources", "national-legislation", "other"]),
+        _SCALARS | _WORDS,
+        max_size=2,
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def fuzz_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, TestClient]]:
+    folder = tmp_path_factory.mktemp("fuzz")
+    with client(folder) as c:
+        yield folder, c
+
+
+@given(document=st.dictionaries(_KEYS, _VALUES, max_size=6) | _NEAR_PROFILES)
+def test_no_file_makes_a_page_fail(
+    fuzz_client: tuple[Path, TestClient], document: dict[str, object]
+) -> None:
+    """(property) Whatever a profile file holds, every page answers (never a server error)."""
+    folder, c = fuzz_client
+    (folder / "p.toml").write_text(
+        render(document, {f.id: f for f in ii.list_frameworks()}), encoding="utf-8"
+    )
+    for url in (
+        "/",
+        "/profile?name=p.toml",
+        "/settings?name=p.toml",
+        "/factor?name=p.toml&framework=eurocities&criterion=01",
+        "/report?name=p.toml",
+        "/plan?name=p.toml",
+    ):
+        assert c.get(url).status_code < 500, url
+    page = c.get("/settings?name=p.toml").text
+    version = hidden(page, "version") if 'name="version"' in page else "x"
+    form = {
+        "csrf": TOKEN,
+        "name": "p.toml",
+        "version": version,
+        "city.id": "x",
+        "exclusion.eurocities.07": "yes",
+        "context.eurocities.city-resources": "low",
+    }
+    assert c.post("/settings", data=form).status_code < 500
+    answer = {
+        "csrf": TOKEN,
+        "name": "p.toml",
+        "version": version,
+        "framework": "eurocities",
+        "criterion": "01",
+        "new[0].criterion": "01.1",
+        "new[0].rating": "fully",
+    }
+    assert c.post("/factor", data=answer).status_code < 500

@@ -82,6 +82,26 @@ def check_document(
     return Checked(text=text, profile=profile, problems=tuple(problems))
 
 
+def _tables(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, Mapping) for item in value)
+
+
+def editable(document: Mapping[str, Any]) -> bool:
+    """True when the document has the shape the app's forms edit: tables where a profile has
+    tables, arrays of tables where it has arrays. Values may still be wrong (the check says)."""
+    assessment = document.get("assessment", {})
+    context = document.get("context", {})
+    return (
+        isinstance(document.get("city", {}), Mapping)
+        and isinstance(assessment, Mapping)
+        and isinstance(assessment.get("frameworks", []), list)
+        and isinstance(context, Mapping)
+        and all(isinstance(values, Mapping) for values in context.values())
+        and _tables(document.get("exclusions", []))
+        and _tables(document.get("evidence", []))
+    )
+
+
 def known_comments(document: Document, frameworks: Iterable[Framework]) -> set[str]:
     """The comments the app writes for *document*, and those ``init`` writes for its
     frameworks: dropping them loses nothing, the app writes its own again."""
@@ -106,6 +126,22 @@ def open_stored(stored: Stored, context: ScoringContext) -> Opened:
             header=(),
             foreign=(),
             read_problems=tuple(exc.problems),
+        )
+    if not editable(document):
+        try:
+            profile_from_text(stored.text, stored.name)
+            problems: tuple[Problem, ...] = ()
+        except IntegrationIndexError as exc:
+            problems = tuple(exc.problems)
+        return Opened(
+            name=stored.name,
+            version=stored.version,
+            text=stored.text,
+            document=None,
+            checked=None,
+            header=(),
+            foreign=(),
+            read_problems=problems,
         )
     known = known_comments(document, _frameworks_named(document, context))
     header = header_of(stored.text)

@@ -181,10 +181,14 @@ async def factor_page(
         cards=cards,
         sources=pages.SOURCE_KINDS,
         efforts=pages.EFFORTS,
-        assessors=document.get("assessment", {}).get("assessors", []),
+        assessors=_names(document.get("assessment", {}).get("assessors")),
         saved=request.query_params.get("saved") == "1",
         error=error,
     )
+
+
+def _names(value: object) -> list[str]:
+    return [name for name in value if isinstance(name, str)] if isinstance(value, list) else []
 
 
 async def report(request: Request) -> Response:
