@@ -789,3 +789,24 @@ def test_no_file_makes_a_page_fail(
         "new[0].rating": "fully",
     }
     assert c.post("/factor", data=answer).status_code < 500
+
+
+def test_every_key_factor_page_of_every_example_opens(folder: Path) -> None:
+    """Every framework's pages come from its data alone: each top-level criterion of each
+    framework an example names opens, with each of its questions."""
+    with client(folder) as c:
+        for path in sorted(folder.rglob("*.toml")):
+            name = path.relative_to(folder).as_posix()
+            profile = ii.load_profile(path)
+            for framework_id in profile.assessment.frameworks:
+                framework = ii.get_framework(framework_id)
+                for top in framework.criteria:
+                    page = c.get(
+                        "/factor",
+                        params={"name": name, "framework": framework_id, "criterion": top.id},
+                    )
+                    assert page.status_code == 200, (name, top.id)
+                    shown = html.unescape(page.text)
+                    for leaf in (node for node in top.walk() if node.is_leaf):
+                        assert f'data-question="{leaf.id}"' in shown
+                        assert leaf.title.en in shown
