@@ -36,12 +36,18 @@ _EXAMPLES = {
         integration-index score 'profiles/*.toml' --format tidy-csv --output nodes.csv
         integration-index score profiles/ --format xlsx --output scores.xlsx
         integration-index score profiles/ --format csv --csv-dialect excel-fr --output scores.csv
+        integration-index score examples/profiles --language fr
     """,
     "report": """
         integration-index report examples/profiles/all-three/harbourton-2024.toml
+        integration-index report examples/profiles/all-three/harbourton-2024.toml \\
+            --format html --output harbourton.html
+        integration-index report examples/profiles/all-three/harbourton-2024.toml --language fr
     """,
     "plan": """
         integration-index plan examples/profiles/eurocities/rivermouth-2024.toml --target 75
+        integration-index plan examples/profiles/eurocities/rivermouth-2024.toml --language fr \\
+            --format html --output plan.html
     """,
     "progress": """
         integration-index progress examples/profiles/eurocities/rivermouth-2022.toml \\
@@ -57,6 +63,8 @@ _EXAMPLES = {
         integration-index compare examples/profiles --framework eurocities
         integration-index compare profiles/ --framework eurocities --bands 100000,500000
         integration-index compare profiles/ --framework eurocities --format xlsx -o ranking.xlsx
+        integration-index compare examples/profiles --framework eurocities --format html \\
+            --language fr --output ranking.html
     """,
     "serve": """
         integration-index serve examples/profiles       open the shipped examples

@@ -111,7 +111,7 @@ def _range(a: float, b: float, mid: float) -> str:
 def _bar_row(bar: Bar, mid: float, x: Callable[[float], float]) -> str:
     x0, x1 = x(0), x(100)
     score = "" if bar.score is None else f"{bar.score:.1f}"
-    label = _short(f"{bar.id} {bar.label}", 40)
+    label = _short(f"{bar.id} {bar.label}", 34)
     out = [
         f'<g class="bar-row" data-id="{_e(bar.id)}" data-score="{score}" '
         f'data-coverage="{bar.coverage:.4f}">'
@@ -127,7 +127,7 @@ def _bar_row(bar: Bar, mid: float, x: Callable[[float], float]) -> str:
             f'<rect class="bar" x="{_f(x0)}" y="{_f(mid - 7)}" width="{_f(x(bar.score) - x0)}" '
             f'height="14" rx="2"/>'
         )
-    if bar.lower is not None and bar.upper is not None:
+    if bar.lower is not None and bar.upper is not None and bar.upper - bar.lower >= 0.05:
         out.append(_range(x(bar.lower), x(bar.upper), mid))
     if bar.raw is not None and bar.score is not None and abs(bar.raw - bar.score) >= 0.05:
         out.append(f'<path class="raw" d="M{_f(x(bar.raw))} {_f(mid - 7)}l5 7-5 7-5-7z"/>')
@@ -177,6 +177,35 @@ class GridRow:
     missing_text: str
 
 
+def _grid_row(row: GridRow, mid: float, x0: float, step: float, levels: int) -> str:
+    reached = "" if row.reached is None else str(row.reached)
+    out = [
+        f'<g class="grid-row" data-id="{_e(row.id)}" data-level="{reached}">'
+        f"<title>{_e(row.label)}</title>"
+        f'<text class="label" x="{_f(x0 - 8)}" y="{_f(mid + 4)}" text-anchor="end">'
+        f"{_e(_short(row.label, 34))}</text>"
+    ]
+    if row.reached is None:
+        out.append(
+            f'<text class="missing" x="{_f(x0 + step / 2)}" y="{_f(mid + 4)}">'
+            f"{_e(row.missing_text)}</text></g>"
+        )
+        return "".join(out)
+    out.append(
+        f'<line class="track" x1="{_f(x0 + step / 2)}" x2="{_f(x0 + step * (levels - 0.5))}" '
+        f'y1="{_f(mid)}" y2="{_f(mid)}"/>'
+    )
+    for index in range(levels):
+        cx = _f(x0 + step * (index + 0.5))
+        if index == row.reached:
+            out.append(f'<circle class="reached" cx="{cx}" cy="{_f(mid)}" r="8"/>')
+        elif index == row.reached + 1:
+            out.append(f'<circle class="next" cx="{cx}" cy="{_f(mid)}" r="7"/>')
+        else:
+            out.append(f'<circle class="dot" cx="{cx}" cy="{_f(mid)}" r="2.5"/>')
+    return "".join(out) + "</g>"
+
+
 def level_grid(
     rows: Sequence[GridRow], levels: Sequence[str], *, title: str, desc: str, ident: str
 ) -> str:
@@ -195,28 +224,7 @@ def level_grid(
             f'<line class="grid" x1="{_f(cx)}" x2="{_f(cx)}" y1="{top}" y2="{_f(height - 6)}"/>'
         )
     for row_index, row in enumerate(rows):
-        mid = top + row_index * ROW + ROW / 2
-        reached = "" if row.reached is None else str(row.reached)
-        body.append(
-            f'<g class="grid-row" data-id="{_e(row.id)}" data-level="{reached}">'
-            f"<title>{_e(row.label)}</title>"
-            f'<text class="label" x="{_f(x0 - 8)}" y="{_f(mid + 4)}" text-anchor="end">{_e(_short(row.label, 40))}</text>'
-            f'<line class="track" x1="{_f(x0 + step / 2)}" x2="{_f(x0 + step * (len(levels) - 0.5))}" '
-            f'y1="{_f(mid)}" y2="{_f(mid)}"/>'
-        )
-        for index in range(len(levels)):
-            cx = x0 + step * (index + 0.5)
-            if row.reached is not None and index == row.reached:
-                body.append(f'<circle class="reached" cx="{_f(cx)}" cy="{_f(mid)}" r="8"/>')
-            elif row.reached is not None and index == row.reached + 1:
-                body.append(f'<circle class="next" cx="{_f(cx)}" cy="{_f(mid)}" r="7"/>')
-            else:
-                body.append(f'<circle class="dot" cx="{_f(cx)}" cy="{_f(mid)}" r="2.5"/>')
-        if row.reached is None:
-            body.append(
-                f'<text class="missing" x="{_f(x0 + 4)}" y="{_f(mid - 6)}">{_e(row.missing_text)}</text>'
-            )
-        body.append("</g>")
+        body.append(_grid_row(row, top + row_index * ROW + ROW / 2, x0, step, len(levels)))
     return _svg(WIDTH, height, title, desc, body, "level-grid", ident)
 
 
@@ -336,7 +344,7 @@ def alpha_chart(
         alpha = "" if row.alpha is None else f"{row.alpha:.3f}"
         body.append(
             f'<g class="alpha-row" data-id="{_e(row.id)}" data-alpha="{alpha}"><title>{_e(row.id)} {_e(row.label)}: {_e(row.text)}</title>'
-            f'<text class="label" x="{_f(x0 - 8)}" y="{_f(mid + 4)}" text-anchor="end">{_e(_short(f"{row.id} {row.label}", 40))}</text>'
+            f'<text class="label" x="{_f(x0 - 8)}" y="{_f(mid + 4)}" text-anchor="end">{_e(_short(f"{row.id} {row.label}", 34))}</text>'
         )
         if row.alpha is not None:
             a, b = sorted((x(0), x(row.alpha)))
@@ -404,9 +412,9 @@ def interval_chart(
         score = "" if row.score is None else f"{row.score:.1f}"
         body.append(
             f'<g class="city-row" data-id="{_e(row.id)}" data-score="{score}"><title>{_e(row.label)}: {_e(row.text)}</title>'
-            f'<text class="label" x="{_f(x0 - 8)}" y="{_f(mid + 4)}" text-anchor="end">{_e(_short(row.label, 40))}</text>'
+            f'<text class="label" x="{_f(x0 - 8)}" y="{_f(mid + 4)}" text-anchor="end">{_e(_short(row.label, 34))}</text>'
         )
-        if row.lower is not None and row.upper is not None:
+        if row.lower is not None and row.upper is not None and row.upper - row.lower >= 0.05:
             a, b = x(row.lower), x(row.upper)
             body.append(
                 f'<path class="range" d="M{_f(a)} {_f(mid - 5)}v10M{_f(a)} {_f(mid)}H{_f(b)}M{_f(b)} {_f(mid - 5)}v10"/>'

@@ -185,9 +185,16 @@ def _score_figure(doc: Doc, card: ScoreCard, framework: Framework) -> None:
         legend.append(
             ("threshold", tr.t("reports.html.legend_threshold", threshold=threshold_text))
         )
+    legend.append(("pct", tr.t("reports.html.legend_coverage")))
     table = _score_table(doc, card, framework)
     doc.figure(
-        "score", tr.t("reports.html.chart_score"), [svg], table=table, legend=legend, note=desc
+        "score",
+        tr.t("reports.html.chart_score"),
+        [svg],
+        table=table,
+        legend=legend,
+        note=desc,
+        key=framework.id,
     )
 
 

@@ -134,6 +134,7 @@ class Doc:
         legend: Sequence[tuple[str, str]] = (),
         note: str | None = None,
         multiples: bool = False,
+        key: str | None = None,
     ) -> None:
         self.add(
             "figure",
@@ -144,6 +145,7 @@ class Doc:
             legend=list(legend),
             note=note,
             multiples=multiples,
+            key=key,
             data_label=self.tr.t("reports.html.data_table"),
         )
 
@@ -160,7 +162,7 @@ class Doc:
             report, framework=framework, cards=cards, profiles=profiles, options=options
         )
         for section in found:
-            self.add("h3", text=self.u(section.title))
+            self.add("h3", text=self.u(section.title), cls="plugin-section-title")
             self.add("html", html=Markup(markdown_to_html(section.body)))
         for warning in warnings:
             self.p(self.m("reports.common.warning", text=self.u(warning)), cls="warning")

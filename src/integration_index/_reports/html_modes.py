@@ -18,6 +18,7 @@ from integration_index._reports import charts, modes
 from integration_index._reports import plan as plans
 from integration_index._reports.common import SectionSource, no_sections, value_word
 from integration_index._reports.html_doc import Cell, Doc, Row, Table, value_of
+from integration_index._reports.localise import localise_progress, localise_review
 
 __all__ = ["peer_review_report", "plan_report", "progress_report"]
 
@@ -63,11 +64,7 @@ def _objectives_figure(doc: Doc, plan: DevelopmentPlan, framework: Framework) ->
     targets = {o.target for o in plan.objectives}
     threshold = targets.pop() if len(targets) == 1 else None
     threshold_text = tr.number(threshold, 0) if threshold is not None else ""
-    desc = (
-        tr.t("reports.html.chart_score_alt", count=len(bars), threshold=threshold_text)
-        if threshold is not None
-        else tr.t("reports.html.chart_score_alt_no_threshold", count=len(bars))
-    )
+    desc = tr.t("reports.html.chart_objectives_alt", count=len(bars))
     svg = charts.score_bars(
         bars,
         threshold=threshold,
@@ -82,6 +79,7 @@ def _objectives_figure(doc: Doc, plan: DevelopmentPlan, framework: Framework) ->
         ("range", tr.t("reports.html.legend_bounds")),
     ]
     legend.append(("threshold", tr.t("reports.html.legend_target")))
+    legend.append(("none", tr.t("reports.html.legend_target_column")))
     doc.figure("objectives", tr.t("reports.html.chart_objectives"), [svg], legend=legend, note=desc)
 
 
@@ -253,6 +251,7 @@ def progress_report(
     sections: SectionSource = no_sections,
 ) -> str:
     """Progress between assessments as an HTML page."""
+    report = localise_progress(report, framework, tr)
     doc = Doc(tr)
     change = modes.overall_change(report, tr, doc.u)
     first, items = Markup(change[0]), [Markup(line[2:]) for line in change if line.startswith("- ")]
@@ -269,7 +268,7 @@ def progress_report(
         n for n in report.nodes if n.depth > 1 and n.direction in ("up", "down", "new", "lost")
     ]
     if leaves:
-        doc.add("h3", text=tr.t("reports.progress.questions_changed"))
+        doc.add("h3", text=tr.t("reports.progress.questions_changed"), cls=None)
         header = [tr.t(f"reports.progress.col_{n}") for n in ("id", "question", "change")]
         rows = [
             Row(
@@ -417,6 +416,7 @@ def peer_review_report(
     sections: SectionSource = no_sections,
 ) -> str:
     """A peer-review report as an HTML page."""
+    peer = localise_review(peer, framework, tr)
     doc = Doc(tr)
     measured = frozenset(leaf.id for leaf in framework.leaves if leaf.goalposts is not None)
     lead: list[str] = []

@@ -25,9 +25,15 @@ _BULLET = re.compile(r"^\s*[-*+]\s")
 _NUMBER = re.compile(r"^\s*\d{1,9}[.)]\s")
 
 
+#: Unicode bidi controls: text holding one is isolated, so that it cannot reorder what follows.
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def _text(raw: str) -> str:
-    """Literal Markdown text as escaped HTML: backslash escapes and entities read, then escaped."""
-    return html.escape(html.unescape(raw), quote=True)
+    """Literal Markdown text as escaped HTML: backslash escapes and entities read, then escaped
+    (and isolated in ``<bdi>`` when it holds a bidi control)."""
+    text = html.escape(html.unescape(raw), quote=True)
+    return f"<bdi>{text}</bdi>" if _BIDI.search(text) else text
 
 
 def _inline(raw: str) -> str:

@@ -21,6 +21,7 @@ from integration_index._reports.common import (
     table,
     value_word,
 )
+from integration_index._reports.localise import localise_progress, localise_review
 
 __all__ = [
     "overall_change",
@@ -61,6 +62,7 @@ def progress_report(
     sections: SectionSource = no_sections,
 ) -> str:
     """Progress between assessments as Markdown."""
+    report = localise_progress(report, framework, tr)
     dates = [tr.date(d) for d in report.dates]
     title = tr.t(
         "reports.progress.title",
@@ -165,6 +167,7 @@ def peer_review_report(
     agreement (ordinal alpha; interval alpha when the framework has measured indicators), the
     ratings changed from the self-assessment, then per criterion the evidence log, consensus and
     findings."""
+    peer = localise_review(peer, framework, tr)
     title = tr.t(
         "reports.peer.title",
         city=md_text(peer.city_name),

@@ -1,0 +1,147 @@
+"""French reports are French throughout: no English catalogue string in any report kind, in
+Markdown or HTML, nor in the terminal table.
+
+An "English catalogue string" is the literal text of an English message (its parameters left
+out) that the French catalogue does not also use: "Overall score", "Quick wins", "not
+applicable"... Free text from profiles and frameworks (city names, English-only notes) and the
+sections plugins add are not the catalogue's, so they are left out of the search.
+"""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+import os
+import re
+from html.parser import HTMLParser
+
+import pytest
+from conftest import Cli
+from report_cases import EXAMPLES, KINDS, Case, example_cases
+
+from integration_index._i18n import Catalogue
+
+
+def english_strings() -> set[str]:
+    """The English catalogue's literal pieces that no French message contains."""
+    catalogue = Catalogue.load()
+    french = " ".join(
+        text for message in catalogue.messages["fr"].values() for text in message.texts()
+    )
+    found = set()
+    for message in catalogue.messages["en"].values():
+        for form in message.forms.values():
+            for literal, _ in form:
+                piece = literal.strip(" .,:;()[]-/>")
+                # Whole words only, and more than a short word: "id", "score", "n/a" are shared.
+                if len(piece) >= 6 and re.search("[a-z]{3}", piece) and piece not in french:
+                    found.add(piece)
+    return found
+
+
+ENGLISH = english_strings()
+
+
+def test_the_search_has_something_to_find() -> None:
+    assert {
+        "Overall score",
+        "Quick wins",
+        "Still missing at",
+        "The numbers behind the chart",
+    } <= ENGLISH
+    assert "score" not in ENGLISH
+
+
+class Visible(HTMLParser):
+    """A page's visible text, plugins' sections left out."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden: list[str] = []
+        self.feed(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = dict(attrs).get("class") or ""
+        hidden = tag in ("style", "script") or classes.startswith("plugin-section")
+        if self._hidden or hidden:
+            self._hidden.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._hidden and self._hidden[-1] == tag:
+            self._hidden.pop()
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.parts.append(data)
+
+
+#: Phrases (two words or more) are searched in the whole text. Single words ("coverage",
+#: "priority") are common in free text from profiles and frameworks, which may be English in a
+#: French report: they are searched where only the catalogue writes, in headers and headings.
+PHRASES = {piece for piece in ENGLISH if " " in piece}
+WORDS = ENGLISH - PHRASES
+
+
+def _leaks(text: str, labels: list[str] = ()) -> list[str]:  # type: ignore[assignment]
+    found = {piece for piece in PHRASES if piece in text}
+    found |= {label for label in labels if label.strip() in WORDS}
+    return sorted(found)
+
+
+def _markdown_labels(text: str) -> list[str]:
+    """Table header cells and headings of a Markdown report."""
+    lines = text.splitlines()
+    labels = [line.lstrip("#").strip() for line in lines if line.startswith("#")]
+    for header, rule in itertools.pairwise(lines):
+        if rule.startswith("|--"):
+            labels += [cell.strip() for cell in header.strip("|").split("|")]
+    return labels
+
+
+@pytest.fixture(scope="module")
+def cases() -> dict[str, Case]:
+    return example_cases()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_french_markdown_reports_hold_no_english_catalogue_string(
+    cases: dict[str, Case], kind: str
+) -> None:
+    text = cases[kind].render("markdown", "fr")
+    # Plugins' sections (### headings) are theirs, not the catalogue's.
+    text = re.sub(r"(?ms)^### .*?(?=^## |\Z)", "", text)
+    assert _leaks(text, _markdown_labels(text)) == []
+    assert _leaks(cases[kind].render("markdown", "en"))  # the search finds English in English
+
+
+def require_reports_extra() -> None:
+    for module in ("jinja2", "babel"):
+        if os.environ.get("CI"):
+            importlib.import_module(module)
+        else:
+            pytest.importorskip(module, reason="the reports extra is not installed")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_french_html_reports_hold_no_english_catalogue_string(
+    cases: dict[str, Case], kind: str
+) -> None:
+    require_reports_extra()
+    page = Visible(cases[kind].render("html", "fr"))
+    visible = " ".join(page.parts)
+    assert _leaks(visible) == []
+    assert _leaks(" ".join(Visible(cases[kind].render("html", "en")).parts))
+
+
+def test_the_french_terminal_table(cli: Cli) -> None:
+    result = cli("score", EXAMPLES / "eurocities" / "rivermouth-2024.toml", "--language", "fr")
+    assert result.returncode == 0, result.stderr
+    header, row = result.stdout.splitlines()[:2]
+    assert header.split() == ["ville", "cadre", "date", "score", "brut", "min.", "max.", "couv."]
+    # 49.76 in English: 49,76 with the French decimal comma (two decimals, as in CSV).
+    assert "49,76" in row and "49.76" not in row
+    english = cli("score", EXAMPLES / "eurocities" / "rivermouth-2024.toml")
+    assert english.stdout.splitlines()[0].split()[:2] == ["city", "framework"]
+    markdown = cli("score", EXAMPLES / "eurocities", "--format", "markdown", "--language", "fr")
+    assert markdown.stdout.startswith("| ville | cadre | date | score | brut |")
