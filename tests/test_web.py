@@ -187,11 +187,13 @@ def test_answers_with_evidence_are_saved_exactly_and_scored_as_the_library_score
             "new[2].rating": "",
             "new[2].source": "document",
         }
+        opened = c.get(f"/factor?name={path.name}&framework=eurocities&criterion=01").text
         preview = c.post(
             "/preview",
             data={
                 "csrf": TOKEN,
                 "name": path.name,
+                "version": hidden(opened, "version"),
                 "framework": "eurocities",
                 "criterion": "01",
                 **rows,
@@ -218,6 +220,7 @@ def test_answers_with_evidence_are_saved_exactly_and_scored_as_the_library_score
     # two of four questions: largely (0.75) and partly (0.5) -> 62.5, as the scale's values say
     assert card.node("01").adjusted.score == pytest.approx(62.5)
     assert card_scores(page)["01"] == repr(card.node("01").adjusted.score)
+    assert preview.status_code == 200
     assert card_scores(preview.text) == card_scores(page)
     assert 'id="saved"' in page
 
@@ -374,10 +377,16 @@ def test_a_second_tab_saving_an_older_version_is_refused_with_a_reload_link(
                 "new[0].note": "typed in the second tab",
             },
         )
+        stale = c.post("/preview", data={**base, "new[0].criterion": "01.1"})
+        link = re.search(r'id="reload" href="([^"]+)"', second.text)
+        assert link is not None
+        reloaded = c.get(html.unescape(link.group(1)))
     assert first.status_code == 303
     assert second.status_code == 409
     assert "was changed since you opened this page" in second.text
-    assert 'id="reload" href="/factor?name=demo-2025.toml"' in second.text
+    assert stale.status_code == 409 and 'id="stale"' in stale.text  # the live card says so too
+    assert html.unescape(link.group(1)) == url
+    assert reloaded.status_code == 200 and hidden(reloaded.text, "version") != version
     assert "typed in the second tab" in second.text  # what was typed is shown, not lost
     assert path.read_bytes() == saved
     assert ii.load_profile(path).evidence[0].rating == "largely"

@@ -53,9 +53,11 @@ def _url(path: str, **query: str) -> str:
     return f"{path}?{urlencode(query)}"
 
 
-def conflict_page(request: Request, name: str, fields: dict[str, list[str]]) -> HTMLResponse:
+def conflict_page(
+    request: Request, name: str, fields: dict[str, list[str]], reload: str
+) -> HTMLResponse:
     """The save was refused: the file changed since the page was opened. The user's entries
-    are shown, so nothing typed is lost, with a link to reload the file as it is now."""
+    are shown, so nothing typed is lost, with a link (*reload*) to the page as the file is now."""
     entries = [
         (key, value)
         for key, values in fields.items()
@@ -63,9 +65,7 @@ def conflict_page(request: Request, name: str, fields: dict[str, list[str]]) -> 
         for value in values
         if value.strip()
     ]
-    return page(
-        request, "conflict.html", status=409, name=name, entries=entries, reload=request.url.path
-    )
+    return page(request, "conflict.html", status=409, name=name, entries=entries, reload=reload)
 
 
 def _comments_refused(opened: Opened, fields: dict[str, list[str]]) -> bool:
@@ -101,15 +101,16 @@ async def save_settings(request: Request) -> Response:
     opened = await run_in_threadpool(open_profile, state, name)
     if opened.document is None:
         raise HTTPException(409, state.translator.t("web.errors.not_toml"))
+    reload = _url("/settings", name=name)
     if opened.version != _one(fields, "version"):
-        return conflict_page(request, name, fields)
+        return conflict_page(request, name, fields, reload)
     document = forms.apply_settings(fields, opened.document, state.context.frameworks)
     checked = await run_in_threadpool(check_document, document, state.context, opened.header)
     error = _refusal(state, opened, checked, fields)
     if error:
         return settings_page(request, opened, document, checked, error, status=422)
     if not await _save(state, opened, checked, fields):
-        return conflict_page(request, name, fields)
+        return conflict_page(request, name, fields, reload)
     return RedirectResponse(_url("/profile", name=name, saved="1"), status_code=303)
 
 
@@ -125,7 +126,7 @@ def _refusal(
 
 async def _factor_input(
     request: Request,
-) -> tuple[WebState, dict[str, list[str]], Opened, Document, Checked, Framework, Criterion]:
+) -> tuple[WebState, dict[str, list[str]], Opened, Framework, Criterion]:
     state = state_of(request)
     fields = await read_form(request)
     opened = await run_in_threadpool(open_profile, state, _one(fields, "name"))
@@ -134,33 +135,53 @@ async def _factor_input(
     framework, top = framework_and_top(
         state, opened, _one(fields, "framework"), _one(fields, "criterion")
     )
+    return state, fields, opened, framework, top
+
+
+async def _apply_factor(
+    state: WebState,
+    fields: dict[str, list[str]],
+    opened: Opened,
+    framework: Framework,
+    top: Criterion,
+) -> tuple[Document, Checked]:
+    """The file's document with the form's answers, written and checked (400 when the rows do
+    not belong to this page)."""
+    assert opened.document is not None
     try:
         document = forms.apply_factor(fields, opened.document, framework, top)
     except ValueError:
         raise HTTPException(400, state.translator.t("web.errors.bad_form")) from None
     checked = await run_in_threadpool(check_document, document, state.context, opened.header)
-    return state, fields, opened, document, checked, framework, top
+    return document, checked
 
 
 async def save_factor(request: Request) -> Response:
-    state, fields, opened, document, checked, framework, top = await _factor_input(request)
+    state, fields, opened, framework, top = await _factor_input(request)
     name = opened.name
-    if opened.version != _one(fields, "version"):
-        return conflict_page(request, name, fields)
+    reload = _url("/factor", name=name, framework=framework.id, criterion=top.id)
+    if opened.version != _one(fields, "version"):  # before the rows, which name its items
+        return conflict_page(request, name, fields, reload)
+    document, checked = await _apply_factor(state, fields, opened, framework, top)
     error = _refusal(state, opened, checked, fields)
     if error:
         return await factor_page(
             request, opened, document, checked, framework, top, error=error, status=422
         )
     if not await _save(state, opened, checked, fields):
-        return conflict_page(request, name, fields)
+        return conflict_page(request, name, fields, reload)
     query = {"name": name, "framework": framework.id, "criterion": top.id, "saved": "1"}
     return RedirectResponse(_url("/factor", **query), status_code=303)
 
 
 async def preview(request: Request) -> Response:
-    """The score card of the answers on the page, saved or not (a fragment for the script)."""
-    state, _, _, _, checked, _, _ = await _factor_input(request)
+    """The score card of the answers on the page, saved or not (a fragment for the script);
+    when the file changed since the page was opened, a notice to reload instead (409)."""
+    state, fields, opened, framework, top = await _factor_input(request)
+    if opened.version != _one(fields, "version"):
+        reload = _url("/factor", name=opened.name, framework=framework.id, criterion=top.id)
+        return page(request, "_stale.html", status=409, reload=reload)
+    _, checked = await _apply_factor(state, fields, opened, framework, top)
     cards = await run_in_threadpool(pages.cards_of, checked, state.context)
     return page(request, "_card.html", cards=cards, checked=checked)
 

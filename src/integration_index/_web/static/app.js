@@ -18,7 +18,8 @@
       credentials: "same-origin",
       headers: { "X-CSRF-Token": meta.getAttribute("content") }
     }).then(function (response) {
-      return response.ok ? response.text() : null;
+      // 409: the file changed since the page was opened; the server says so in the card.
+      return response.ok || response.status === 409 ? response.text() : null;
     }).then(function (html) {
       if (html === null || mine !== asked) { return; }
       var parsed = new DOMParser().parseFromString(html, "text/html");
