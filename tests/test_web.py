@@ -819,3 +819,25 @@ def test_every_key_factor_page_of_every_example_opens(folder: Path) -> None:
                     for leaf in (node for node in top.walk() if node.is_leaf):
                         assert f'data-question="{leaf.id}"' in shown
                         assert leaf.title.en in shown
+
+
+def test_a_template_from_init_opens_without_a_comment_warning_and_saves(
+    tmp_path: Path, cli: Cli
+) -> None:
+    """The comments init writes are the app's own kind: it writes them again where they apply,
+    so a fresh template is filled in the app without any question about comments."""
+    path = tmp_path / "my-city-2025.toml"
+    assert cli("init", "--framework", "eurocities", "--city-id", "my-city", path).returncode == 0
+    with client(tmp_path) as c:
+        page = c.get(f"/profile?name={path.name}").text
+        response = _answer(
+            c,
+            path.name,
+            "01",
+            {"new[0].criterion": "01.1", "new[0].rating": "partly", "new[0].source": "document"},
+        )
+    assert 'id="foreign-comments"' not in page
+    assert response.status_code == 303
+    profile = ii.load_profile(path)
+    assert [(e.criterion, e.rating) for e in profile.evidence] == [("01.1", "partly")]
+    assert profile.city.id == "my-city"
