@@ -232,9 +232,13 @@ _TEXT_FIELD = re.compile(r'((?:en|fr) = ")(?!"")((?:[^"\\]|\\.)*)(")')
 
 def hostile_framework_text() -> str:
     """The EUROCITIES framework as a third-party plugin might ship it: id "hostile", the payload
-    in every English and French text (titles, statements, level labels, reasons)."""
+    in its version and in every English and French text (titles, statements, level labels,
+    reasons, examples)."""
     text = (ROOT / "frameworks" / "eurocities.toml").read_text(encoding="utf-8")
     text = re.sub(r'(?m)^id = "eurocities"$', 'id = "hostile"', text, count=1)
+    text = re.sub(
+        r'(?m)^version = "([^"]*)"$', lambda m: f'version = "{m.group(1)}{PAYLOAD}"', text, count=1
+    )
     return _TEXT_FIELD.sub(lambda m: m.group(1) + m.group(2) + PAYLOAD + m.group(3), text)
 
 

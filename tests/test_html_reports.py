@@ -14,8 +14,10 @@ import importlib
 import os
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
+from conftest import Cli
 from report_cases import (
     EXAMPLES,
     KINDS,
@@ -254,3 +256,82 @@ def test_render_refuses_what_it_cannot_write(examples: dict[str, Case]) -> None:
         ii.render(review)
     with pytest.raises(TypeError, match="cannot render a ScoreCard"):
         ii.render(card)  # type: ignore[arg-type]
+
+
+# -- the command line ----------------------------------------------------------------------------
+
+
+def test_the_command_line_writes_html_reports(cli: Cli, tmp_path: Path) -> None:
+    """The done criteria: report and plan (French) as HTML pages, and the other kinds too."""
+    euro = EXAMPLES / "eurocities"
+    runs: dict[str, list[str | Path]] = {
+        "harbourton.html": [
+            "report",
+            EXAMPLES / "all-three" / "harbourton-2024.toml",
+            "--format",
+            "html",
+        ],
+        "plan.html": [
+            "plan",
+            euro / "rivermouth-2024.toml",
+            "--language",
+            "fr",
+            "--format",
+            "html",
+        ],
+        "progress.html": [
+            "progress",
+            euro / "rivermouth-2022.toml",
+            euro / "rivermouth-2024.toml",
+            "--format",
+            "html",
+            "--language",
+            "fr",
+        ],
+        "review.html": [
+            "peer-review",
+            *sorted((EXAMPLES.parent / "peer-review" / "ostavia-2023").glob("*.toml")),
+            "--format",
+            "html",
+        ],
+        "ranking.html": [
+            "compare",
+            euro,
+            "--framework",
+            "eurocities",
+            "--format",
+            "html",
+            "--language",
+            "fr",
+        ],
+    }
+    for name, args in runs.items():
+        result = cli(*args, "--output", tmp_path / name)
+        assert result.returncode == 0, (name, result.stderr)
+        text = (tmp_path / name).read_text(encoding="utf-8")
+        _self_contained(text)
+        _csp_allows_only_the_page_itself(text)
+    assert (
+        "<h1><bdi>Harbourton</bdi>: integration-index report</h1>"
+        in (tmp_path / "harbourton.html").read_text()
+    )
+    plan = (tmp_path / "plan.html").read_text(encoding="utf-8")
+    assert '<html lang="fr"' in plan and "Gains rapides" in plan and "20 mars 2024" in plan
+    ranking = (tmp_path / "ranking.html").read_text(encoding="utf-8")
+    # The command line gives the ranked cards: the chart draws each city's bounds.
+    assert ranking.count('<path class="range"') >= 2
+
+
+def test_html_without_the_extra_is_a_usage_error(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    import integration_index._reports as reports
+
+    for module in [m for m in sys.modules if m.startswith("integration_index._reports.html")]:
+        monkeypatch.delitem(sys.modules, module)
+        monkeypatch.delattr(reports, module.rpartition(".")[2], raising=False)
+    monkeypatch.setitem(sys.modules, "jinja2", None)
+    result = cli("report", EXAMPLES / "all-three" / "harbourton-2024.toml", "--format", "html")
+    assert result.returncode == 2
+    assert "pip install 'integration-index[reports]'" in result.stderr
+    assert result.stdout == ""

@@ -9,6 +9,7 @@ exactly what Babel writes for the values reports show (property).
 from __future__ import annotations
 
 import datetime
+import html
 import importlib
 import os
 
@@ -230,3 +231,18 @@ def test_builtin_dates_are_babels(language: str, day: datetime.date) -> None:
     assert formatter_for(language, babel=False).date(day) == formatter_for(
         language, babel=True
     ).date(day)
+
+
+def test_escaped_messages_escape_their_text_and_strings_but_keep_markup() -> None:
+    """The HTML reports' form of t(): the message's own text and string parameters escaped, a
+    parameter that is already markup (has __html__) kept, numbers formatted."""
+
+    class Markup(str):
+        def __html__(self) -> str:
+            return str(self)
+
+    both = catalogue(reports_en='m = "A <b> & {x} {y} {n}"', reports_fr='m = "B {x} {y} {n}"')
+    en = both.translator("en", babel=False)
+    text = en.escaped("reports.m", html.escape, x="<i>", y=Markup("<em>ok</em>"), n=1234)
+    assert text == "A &lt;b&gt; &amp; &lt;i&gt; <em>ok</em> 1,234"
+    assert en.t("reports.m", x="<i>", y="<em>", n=1) == "A <b> & <i> <em> 1"

@@ -65,9 +65,9 @@ def _html() -> ModuleType:
 
 
 def render(
-    result: Renderable,
+    result: CityProfile | DevelopmentPlan | ProgressReport | PeerReview | Ranking,
     *,
-    format: ReportFormat = "markdown",
+    format: Literal["markdown", "html"] = "markdown",
     language: str = "en",
     framework: Framework | str | None = None,
     frameworks: Sequence[Framework | str] | None = None,

@@ -276,7 +276,7 @@ def small_multiple(
     def py(v: float) -> float:
         return bottom - plot_h * max(0.0, min(100.0, v)) / 100
 
-    name = _short(f"{series.id} {series.label}", 80 if overall else 30)
+    name = _short(f"{series.id} {series.label}", 80 if overall else 28)
     body = [f'<text class="small-title" x="{_f(left)}" y="14">{_e(name)}</text>']
     body += [
         f'<line class="grid{cls}" x1="{_f(left)}" x2="{_f(width - right)}" y1="{_f(y)}" y2="{_f(y)}"/>'
@@ -326,6 +326,7 @@ def alpha_chart(
     ident: str,
     tentative: str,
     firm: str,
+    ticks: Sequence[str] = ("-0.5", "0", "0.5", "1"),
 ) -> str:
     """Alpha per criterion on [-0.5, 1] (lower values drawn at -0.5), with 0.667 and 0.8
     marked."""
@@ -337,8 +338,8 @@ def alpha_chart(
     def x(value: float) -> float:
         return x0 + (x1 - x0) * (max(low, min(1.0, value)) - low) / (1 - low)
 
-    ticks = [(x(v), f"{v:g}") for v in (-0.5, 0, 0.5, 1)]
-    body = _axis(x0, x1, top, height - 20, ticks)
+    marks = [(x(v), t) for v, t in zip((-0.5, 0, 0.5, 1), ticks, strict=True)]
+    body = _axis(x0, x1, top, height - 20, marks)
     for index, row in enumerate(rows):
         mid = top + index * ROW + ROW / 2
         alpha = "" if row.alpha is None else f"{row.alpha:.3f}"

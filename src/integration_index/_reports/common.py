@@ -47,11 +47,27 @@ _REASONS = {
 _COVERAGE_REASON = re.compile(r"(\d+)% of it rated, below the minimum coverage of (\d+)%")
 
 
+_NO_EVIDENCE = re.compile(r"(\d+) of (\d+) rated criteria have no evidence")
+_NO_SCORE = re.compile(
+    r"overall coverage (\d+)% is below the framework's threshold (\d+)%: no overall score"
+)
+
+
 def reason_text(tr: Translator, reason: str) -> str:
-    """A reason the analysis wrote in English, in the report's language when it is one of the
-    analysis's own (free text from frameworks and profiles is left as it is)."""
+    """A reason or warning the analysis or the scoring engine wrote in English, in the report's
+    language when it is one of theirs (free text from frameworks and profiles is left as it is)."""
     if reason in _REASONS:
         return tr.t(f"reports.values.reason.{_REASONS[reason]}")
+    if match := _NO_EVIDENCE.fullmatch(reason):
+        unrated, count = (int(group) for group in match.groups())
+        return tr.t("reports.values.reason.no-evidence", unrated=unrated, count=count)
+    if match := _NO_SCORE.fullmatch(reason):
+        coverage, minimum = (int(group) / 100 for group in match.groups())
+        return tr.t(
+            "reports.values.reason.no-score",
+            coverage=tr.percent(coverage),
+            minimum=tr.percent(minimum),
+        )
     match = _COVERAGE_REASON.fullmatch(reason)
     if match:
         rated, minimum = (int(group) / 100 for group in match.groups())

@@ -20,7 +20,13 @@ from integration_index._model.profile import CityProfile
 from integration_index._model.scale import Scale
 from integration_index._model.scorecard import ScoreCard
 from integration_index._reports import charts
-from integration_index._reports.common import SectionSource, band_label, no_sections, value_word
+from integration_index._reports.common import (
+    SectionSource,
+    band_label,
+    no_sections,
+    reason_text,
+    value_word,
+)
 from integration_index._reports.html_doc import Cell, Doc, Row, Table, value_of
 from integration_index._reports.html_modes import (
     peer_review_report,
@@ -30,6 +36,7 @@ from integration_index._reports.html_modes import (
 from integration_index._reports.markdown import (
     COMPARE_COLUMNS,
     compare_rows,
+    context_items,
     crosswalk_rows,
     profile_details,
 )
@@ -283,13 +290,12 @@ def _card_blocks(doc: Doc, card: ScoreCard, framework: Framework) -> None:
     ]
     doc.items(modifiers, title=tr.t("reports.score.modifiers"))
     recorded = [
-        Markup("{}: {}").format(doc.u(e.title), doc.u(str(e.value)))
-        for e in card.context
-        if e.value is not None
+        doc.m("reports.score.context_line", title=doc.u(title), value=doc.u(value))
+        for title, value in context_items(card, framework, tr)
     ]
     doc.items(recorded, title=tr.t("reports.score.context"))
     for warning in card.warnings:
-        doc.p(doc.m("reports.common.note", text=doc.u(warning)), cls="notice")
+        doc.p(doc.m("reports.common.note", text=doc.u(reason_text(tr, warning))), cls="notice")
 
 
 def profile_report(

@@ -321,6 +321,7 @@ def _agreement_figure(doc: Doc, peer: PeerReview) -> None:
         ident=doc.chart_id(),
         tentative=tr.t("reports.html.legend_alpha_tentative"),
         firm=tr.t("reports.html.legend_alpha_firm"),
+        ticks=[tr.number(-0.5), tr.integer(0), tr.number(0.5), tr.integer(1)],
     )
     header = [
         tr.t("reports.html.col_factor"),

@@ -8,15 +8,17 @@ progress report or a peer review with those texts in the translator's language.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TypeVar
 
 import attrs
 
-from integration_index._analysis.peer_review import FactorReview, PeerReview
+from integration_index._analysis.peer_review import FactorReview, PeerReview, QuestionReview
 from integration_index._analysis.progress import NodeProgress, ProgressReport, UncountedFactor
 from integration_index._i18n import Translator
 from integration_index._model.framework import Framework
+from integration_index._reports.common import value_word
 
 __all__ = ["localise_progress", "localise_review"]
 
@@ -57,6 +59,7 @@ def localise_progress(
 
 
 def _level(framework: Framework, criterion: str, level: str, language: str) -> str:
+    """A level id's label in *language* (the text as it is when it is no level, "40/100")."""
     try:
         scale = framework.scale_of(framework.node(criterion))
         return level if scale is None else scale.level(level).label.get(language)
@@ -82,12 +85,25 @@ def _advice(text: str, framework: Framework, tr: Translator) -> str:
     return text
 
 
+def _question(question: QuestionReview, framework: Framework, tr: Translator) -> QuestionReview:
+    """A question with its title, and in another language than English its ratings' and
+    consensus's level labels and source kinds (English keeps the ids it has always shown)."""
+    language = tr.language
+    title = _title(framework, question.criterion, language, question.title)
+    if language == "en":
+        return attrs.evolve(question, title=title)
+    label = functools.partial(_level, framework, question.criterion, language=language)
+    log = tuple(
+        attrs.evolve(r, rating=label(r.rating), source=value_word(tr, "source", r.source))
+        for r in question.log
+    )
+    consensus = None if question.consensus is None else label(question.consensus)
+    return attrs.evolve(question, title=title, log=log, consensus=consensus)
+
+
 def _factor(factor: FactorReview, framework: Framework, tr: Translator) -> FactorReview:
     language = tr.language
-    questions = tuple(
-        attrs.evolve(q, title=_title(framework, q.criterion, language, q.title))
-        for q in factor.questions
-    )
+    questions = tuple(_question(q, framework, tr) for q in factor.questions)
     recommendations = factor.recommendations
     if language != "en":
         recommendations = tuple(_advice(text, framework, tr) for text in recommendations)
@@ -100,5 +116,17 @@ def _factor(factor: FactorReview, framework: Framework, tr: Translator) -> Facto
 
 
 def localise_review(review: PeerReview, framework: Framework, tr: Translator) -> PeerReview:
-    """*review* with its criteria's titles and recommendations in the translator's language."""
-    return attrs.evolve(review, factors=tuple(_factor(f, framework, tr) for f in review.factors))
+    """*review* with its criteria's titles and recommendations in the translator's language
+    (and, in another language than English, level labels instead of level ids)."""
+    factors = tuple(_factor(f, framework, tr) for f in review.factors)
+    changes = review.self_assessment_changes
+    if tr.language != "en":
+        changes = tuple(
+            attrs.evolve(
+                c,
+                self_assessed=_level(framework, c.criterion, c.self_assessed, tr.language),
+                consensus=_level(framework, c.criterion, c.consensus, tr.language),
+            )
+            for c in changes
+        )
+    return attrs.evolve(review, factors=factors, self_assessment_changes=changes)

@@ -21,12 +21,19 @@ from integration_index._reports.common import (
     md_text,
     no_sections,
     plugin_sections,
+    reason_text,
     short,
     table,
     value_word,
 )
 
-__all__ = ["card_markdown", "compare_report", "profile_details", "profile_report"]
+__all__ = [
+    "card_markdown",
+    "compare_report",
+    "context_items",
+    "profile_details",
+    "profile_report",
+]
 
 
 def card_markdown(
@@ -74,14 +81,30 @@ def card_markdown(
     header = [tr.t(f"reports.score.col_{name}") for name in columns]
     lines += table(header, rows, right=(2, 3, 5, 6))
     lines += _modifiers(card, tr)
-    recorded = [entry for entry in card.context if entry.value is not None]
+    recorded = context_items(card, framework, tr)
     if recorded:
         lines += ["", tr.t("reports.score.context"), ""]
-        lines += [f"- {md_text(entry.title)}: {md_text(str(entry.value))}" for entry in recorded]
+        lines += [
+            "- " + tr.t("reports.score.context_line", title=md_text(title), value=md_text(value))
+            for title, value in recorded
+        ]
     if card.warnings:
         lines += [""]
-        lines += ["> " + tr.t("reports.common.note", text=md_text(w)) for w in card.warnings]
+        lines += [
+            "> " + tr.t("reports.common.note", text=md_text(reason_text(tr, w)))
+            for w in card.warnings
+        ]
     return lines
+
+
+def context_items(card: ScoreCard, framework: Framework, tr: Translator) -> list[tuple[str, str]]:
+    """The contextual factors the profile records, as (title in the report's language, value)."""
+    factors = framework.factors_by_id
+    return [
+        (factors[e.factor].title.get(tr.language) if e.factor in factors else e.title, str(e.value))
+        for e in card.context
+        if e.value is not None
+    ]
 
 
 def _modifiers(card: ScoreCard, tr: Translator) -> list[str]:

@@ -74,9 +74,15 @@ def _cells(line: str) -> list[str]:
 
 def _table(lines: list[str]) -> str:
     header, rows = _cells(lines[0]), [_cells(line) for line in lines[2:]]
-    head = "".join(f'<th scope="col">{_inline(cell)}</th>' for cell in header)
+    right = [rule.endswith(":") for rule in _cells(lines[1])]
+
+    def cls(index: int) -> str:
+        return ' class="num"' if index < len(right) and right[index] else ""
+
+    head = "".join(f'<th scope="col"{cls(i)}>{_inline(c)}</th>' for i, c in enumerate(header))
     body = "".join(
-        "<tr>" + "".join(f"<td>{_inline(cell)}</td>" for cell in row) + "</tr>" for row in rows
+        "<tr>" + "".join(f"<td{cls(i)}>{_inline(c)}</td>" for i, c in enumerate(row)) + "</tr>"
+        for row in rows
     )
     return (
         f'<div class="table-wrap"><table class="sortable"><thead><tr>{head}</tr></thead>'
