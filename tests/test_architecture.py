@@ -26,7 +26,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"hookspecs", "_plugins"}),
     frozenset({"_batch", "_pool", "_reports", "_spreadsheet"}),
     frozenset({"_api", "model", "analysis", "testing", "_conformance", "__init__"}),
-    frozenset({"_cli", "__main__"}),
+    frozenset({"_cli", "_web", "__main__"}),
 )
 
 #: Size limits: a module over this many lines wants splitting along a real seam.

@@ -54,7 +54,14 @@ from integration_index._cli.main import main
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 PAGES = [DOCS / "index.md", *sorted((DOCS / "guides").glob("*.md"))]
-GUIDES = ["apps.md", "plugin-authors.md", "analysts.md", "city-teams.md", "notebook.md"]
+GUIDES = [
+    "apps.md",
+    "plugin-authors.md",
+    "analysts.md",
+    "city-teams.md",
+    "notebook.md",
+    "web-app.md",
+]
 #: Pages that need optional extras: skipped without them, except in CI (a failure there).
 EXTRAS = {"notebook.md": ("numpy", "pandas", "pyarrow")}
 # The public modules and their reference pages (docs/reference/PAGE.md).

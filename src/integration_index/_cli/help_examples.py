@@ -93,6 +93,10 @@ _EXAMPLES = {
         integration-index uncertainty profiles/ --framework eurocities --sources weights,aggregation \\
             --weights dirichlet:20 --format json -o uncertainty.json
     """,
+    "serve": """
+        integration-index serve examples/profiles       open the shipped examples
+        integration-index serve my-profiles --language fr --port 8001
+    """,
     "related": """
         integration-index related eurocities 04
     """,

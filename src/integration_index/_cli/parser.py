@@ -7,7 +7,7 @@ import importlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from integration_index._cli import analysis_options, choices
+from integration_index._cli import analysis_options, choices, serve
 from integration_index._cli.common import UsageError
 from integration_index._cli.help_examples import examples_for
 from integration_index._version import version
@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     _batch_commands(command)
     _report_commands(command)
     analysis_options.add_commands(command, _Lazy)
+    serve.add_command(command)
     return parser
 
 
