@@ -30,6 +30,7 @@ from integration_index._model.scorecard import ScoreCard
 from integration_index._plugins.calls import each_implementation
 from integration_index._plugins.contents import Contents, DuplicateError, build_contents
 from integration_index._scoring.aggregations import Aggregation
+from integration_index._scoring.plan import Plans
 from integration_index.exceptions import PluginError, UnknownFrameworkError
 
 __all__ = ["BLOCK_ENV", "PluginInfo", "Registry"]
@@ -95,6 +96,8 @@ class Registry:
         self._origins: dict[str, PluginInfo] = {}
         self._load_errors: dict[str, PluginError] = {}
         self._contents: Contents | None = None
+        # The frameworks' compiled scoring plans, shared by the scoring contexts built from it.
+        self._plans = Plans()
 
     def __repr__(self) -> str:
         source = "entry points" if self._entry_points else "no entry points"

@@ -1,280 +1,120 @@
 """The scoring engine: a pure, deterministic function of (profile, framework).
 
 See docs/scoring.md for the contract this module implements. A framework is compiled once into a
-flat plan (nodes in depth-first order, with index arrays) so that scoring a profile is a couple of
-passes over lists: batches score thousands of profiles against the same framework.
+flat plan (``_scoring/plan.py``: nodes in depth-first order, with index lists) so that scoring a
+profile is a pass or two over lists (``_scoring/passes.py``) and the card is built at the end,
+most leaves' results shared with earlier cards: batches score thousands of profiles against the
+same framework.
 """
 
 from __future__ import annotations
 
-import math
-import threading
-import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
-from integration_index._model.framework import OVERALL, Framework, Goalposts, Scale
+from integration_index._model.builders import builder
+from integration_index._model.framework import OVERALL, Framework
 from integration_index._model.profile import CityProfile, ContextValue
-from integration_index._model.scorecard import ContextEntry, NodeResult, NodeScore, ScoreCard
-from integration_index._scoring.aggregations import (
-    Aggregation,
-    aggregate,
-    fused_weighted_mean,
-    weighted_mean,
-)
+from integration_index._model.scorecard import NodeResult, NodeScore, ScoreCard
+from integration_index._scoring.aggregations import Aggregation
 from integration_index._scoring.evidence import combine_ratings
 from integration_index._scoring.modifiers import Effects, resolve_effects
+from integration_index._scoring.passes import Leaves, Pass, adjusted_pass, raw_pass
+from integration_index._scoring.plan import Plan, new_result, node_score
 
-__all__ = ["score_profile"]
+__all__ = ["Plan", "score_profile"]
 
-# Coverage is a ratio of float sums: compare to the threshold with a little slack.
-_COVERAGE_EPSILON = 1e-9
+# Every field is given, in order; the tuple fields' converters have nothing to do on tuples.
+_new_card = builder(ScoreCard, handled=("nodes", "modifiers", "context", "warnings"))
 _NOT_APPLICABLE = NodeScore(
     score=None, lower=None, upper=None, coverage=0.0, weight=0.0, applicable=False
 )
-# Leaf results repeat across a batch (a question rated "largely" once...): share them, up to this.
-_INTERN_LIMIT = 20_000
-_fsum = math.fsum
 
 
-class _Plan:
-    """A framework compiled for scoring. Index 0 is the whole framework; then every node, depth
-    first, so that walking the indexes backwards visits children before their parents."""
+def score_profile(
+    profile: CityProfile,
+    framework: Framework,
+    aggregations: Mapping[str, Aggregation],
+    *,
+    engine_version: str = "",
+    plan: Plan | None = None,
+) -> ScoreCard:
+    """Score one profile against one framework.
 
-    def __init__(self, framework: Framework) -> None:
-        nodes = [framework.root, *framework.nodes.values()]
-        self.framework = framework
-        self.ids = [node.id for node in nodes]
-        self.index = {node_id: i for i, node_id in enumerate(self.ids)}
-        self.nodes = nodes
-        self.children = [[self.index[child.id] for child in node.children] for node in nodes]
-        self.weights = [node.weight for node in nodes]
-        self.child_weights = [[self.weights[c] for c in kids] for kids in self.children]
-        self.child_totals = [_fsum(ws) if ws else 0.0 for ws in self.child_weights]
-        self.is_leaf = [bool(i) and node.is_leaf for i, node in enumerate(nodes)]
-        self.leaves = [i for i, leaf in enumerate(self.is_leaf) if leaf]
-        self.parent: list[int | None] = [None] * len(nodes)
-        self.depth = [0] * len(nodes)
-        for i, kids in enumerate(self.children):
-            for c in kids:
-                self.parent[c] = i
-                self.depth[c] = self.depth[i] + 1
-        settings = framework.settings
-        self.aggregation = [node.aggregation or settings.aggregation for node in nodes]
-        self.rule = [node.evidence_rule or settings.evidence_rule for node in nodes]
-        self.goalposts: list[Goalposts | None] = [node.goalposts for node in nodes]
-        self.scale: list[Scale | None] = [
-            framework.scale_of(node) if self.is_leaf[i] else None for i, node in enumerate(nodes)
-        ]
-        self.level_values = [scale.values if scale is not None else None for scale in self.scale]
-        self.target = [settings.target, *(framework.target_of(node.id) for node in nodes[1:])]
-        self.min_coverage = settings.min_coverage
-        self.internal_reverse = [i for i in range(len(nodes) - 1, -1, -1) if not self.is_leaf[i]]
-        self.descendants: list[list[int]] = [[] for _ in nodes]
-        for i in self.internal_reverse:
-            for c in self.children[i]:
-                self.descendants[i] += [c, *self.descendants[c]]
-        self.nearest: dict[tuple[int, float], str] = {}
-        self.interned: dict[tuple[Any, ...], Any] = {}
-
-    def level_of(self, i: int, value: float) -> str | None:
-        scale = self.scale[i]
-        if scale is None:
-            return None
-        key = (id(scale), value)
-        level = self.nearest.get(key)
-        if level is None:
-            level = self.nearest[key] = scale.nearest(value).id
-        return level
-
-
-_PLANS: dict[int, tuple[weakref.ref[Framework], _Plan]] = {}
-_PLANS_LOCK = threading.Lock()
-
-
-def _plan(framework: Framework) -> _Plan:
-    entry = _PLANS.get(id(framework))
-    if entry is not None and entry[0]() is framework:
-        return entry[1]
-    with _PLANS_LOCK:
-        plan = _Plan(framework)
-        key = id(framework)
-        plans = _PLANS  # bound now: the module global may be gone when the callback runs at exit
-        plans[key] = (weakref.ref(framework, lambda _: plans.pop(key, None)), plan)
-        return plan
-
-
-class _Pass:
-    """One bottom-up pass over the plan (raw, or adjusted by effects), as parallel lists."""
-
-    __slots__ = ("applicable", "count", "coverage", "estimate", "lower", "share", "upper")
-
-    def __init__(
-        self,
-        plan: _Plan,
-        leaves: Mapping[int, tuple[float, int]],
-        aggregations: Mapping[str, Aggregation],
-        effects: Effects | None,
-    ) -> None:
-        size = len(plan.ids)
-        estimate: list[float | None] = [None] * size
-        lower = [0.0] * size
-        upper = [1.0] * size
-        coverage = [0.0] * size
-        count = [0] * size
-        share = [0.0] * size
-        applicable = [True] * size
-        for i, (value, n) in leaves.items():
-            estimate[i] = lower[i] = upper[i] = value
-            coverage[i] = 1.0
-            count[i] = n
-        left_out, factors = _apply_effects(plan, effects, applicable)
-        children, nodes = plan.children, plan.nodes
-        for i in plan.internal_reverse:
-            if not applicable[i]:
-                continue
-            kids = children[i]
-            if left_out or factors:
-                kids = [c for c in kids if applicable[c]]
-                if not kids:
-                    applicable[i] = False
-                    continue
-                weights = [plan.weights[c] * factors.get(c, 1.0) for c in kids]
-                total = _fsum(weights)
-            else:
-                weights, total = plan.child_weights[i], plan.child_totals[i]
-            for c, w in zip(kids, weights, strict=True):
-                share[c] = w / total
-            aggregation = aggregations[plan.aggregation[i]]
-            if aggregation.function is weighted_mean:  # the default, fused into one loop
-                est, low, high, covered = fused_weighted_mean(
-                    kids, weights, total, estimate, lower, upper, coverage
-                )
-            else:
-                est, low, high = aggregate(
-                    aggregation, nodes[i], weights, *_gather(kids, estimate, lower, upper)
-                )
-                covered = [w * coverage[c] for c, w in zip(kids, weights, strict=True)]
-            if est is not None:
-                # Guard the bounds against the last bit of floating-point rounding.
-                low = min(low, est)
-                high = max(high, est)
-            estimate[i], lower[i], upper[i] = est, low, high
-            coverage[i] = min(1.0, _fsum(covered) / total)
-            count[i] = sum([count[c] for c in kids])
-        share[0] = 1.0
-        self.estimate, self.lower, self.upper, self.coverage = estimate, lower, upper, coverage
-        self.count, self.share, self.applicable = count, share, applicable
-
-    def scores(self, plan: _Plan) -> list[NodeScore]:
-        """Every node's NodeScore (leaves' shared with earlier profiles when equal)."""
-        interned = plan.interned
-        if len(interned) >= _INTERN_LIMIT:
-            interned.clear()
-        min_coverage = plan.min_coverage - _COVERAGE_EPSILON
-        is_leaf = plan.is_leaf
-        scores: list[NodeScore] = []
-        append = scores.append
-        for i, (estimate, lower, upper, coverage, share, applicable) in enumerate(
-            zip(
-                self.estimate,
-                self.lower,
-                self.upper,
-                self.coverage,
-                self.share,
-                self.applicable,
-                strict=True,
-            )
-        ):
-            if not applicable:
-                append(_NOT_APPLICABLE)
-                continue
-            if estimate is not None and (coverage <= 0.0 or coverage < min_coverage):
-                estimate = None
-            if is_leaf[i]:
-                key = (estimate, lower, upper, coverage, share)
-                found = interned.get(key)
-                if found is None:
-                    found = interned[key] = NodeScore(
-                        score=None if estimate is None else estimate * 100.0,
-                        lower=lower * 100.0,
-                        upper=upper * 100.0,
-                        coverage=coverage,
-                        weight=share,
-                    )
-                append(found)
-            else:
-                append(
-                    NodeScore(
-                        score=None if estimate is None else estimate * 100.0,
-                        lower=lower * 100.0,
-                        upper=upper * 100.0,
-                        coverage=coverage,
-                        weight=share,
-                    )
-                )
-        return scores
-
-
-def _gather(
-    kids: Sequence[int],
-    estimate: Sequence[float | None],
-    lower: Sequence[float],
-    upper: Sequence[float],
-) -> tuple[list[float | None], list[float], list[float]]:
-    """The children's estimates, lower and upper bounds."""
-    return [estimate[c] for c in kids], [lower[c] for c in kids], [upper[c] for c in kids]
-
-
-def _apply_effects(
-    plan: _Plan, effects: Effects | None, applicable: list[bool]
-) -> tuple[bool, dict[int, float]]:
-    """Mark the nodes left out (with their subtrees); return whether any was, and the weight
-    factors by node index."""
-    if effects is None:
-        return False, {}
-    for criterion_id in effects.not_applicable:
-        i = plan.index[criterion_id]
-        applicable[i] = False
-        for d in plan.descendants[i]:  # a node left out takes its subtree with it
-            applicable[d] = False
-    factors = {plan.index[c]: f for c, f in effects.weight_factors.items()}
-    return bool(effects.not_applicable), factors
+    The profile must already have been checked against the framework (every evidence item rates
+    an existing leaf with a valid rating); :func:`integration_index.score` does that. *plan* is
+    the framework's compiled plan (from a ``Plans`` cache); without it, one is compiled.
+    """
+    if plan is None or plan.framework is not framework:
+        plan = Plan(framework)
+    effects = resolve_effects(profile, framework)
+    values, dates = _leaf_values(plan, profile, framework.id)
+    raw_leaves = _combine_leaves(plan, values, dates, {})
+    raw = raw_pass(plan, raw_leaves, aggregations)
+    results, overall = _plain_results(plan, raw, raw_leaves)
+    adjusted = raw
+    if not effects.empty:
+        adjusted, adjusted_leaves = _adjust(
+            plan, raw, raw_leaves, values, dates, aggregations, effects
+        )
+        overall = _adjust_results(plan, adjusted, adjusted_leaves, effects, results, overall)
+    context: Mapping[str, ContextValue] = profile.context.get(framework.id, {})
+    return _new_card(
+        framework.id,
+        framework.version,
+        profile.city.id,
+        profile.city.name,
+        profile.assessment.date,
+        profile.assessment.mode,
+        overall,
+        tuple(results),
+        effects.applied,
+        plan.context_entries(context),
+        _warnings(plan, overall, adjusted, raw_leaves),
+        engine_version,
+    )
 
 
 def _leaf_values(
-    plan: _Plan, profile: CityProfile, framework_id: str
+    plan: Plan, profile: CityProfile, framework_id: str
 ) -> tuple[dict[int, list[float]], dict[int, list[Any]]]:
     """Each rated leaf's values: level values on a scale, measured values for goalposts."""
     values: dict[int, list[float]] = {}
     dates: dict[int, list[Any]] = {}
-    single = (
-        len(profile.assessment.frameworks) == 1 and profile.assessment.frameworks[0] == framework_id
-    )
+    frameworks = profile.assessment.frameworks
+    single = len(frameworks) == 1 and frameworks[0] == framework_id
+    rating_values, rule = plan.rating_values, plan.rule
     for item in profile.evidence:
         if (item.framework is not None or not single) and profile.framework_of(
             item
         ) != framework_id:
             continue
-        i = plan.index[item.criterion]
-        level_values = plan.level_values[i]
-        value = level_values[item.rating] if level_values is not None else float(item.rating)  # type: ignore[index]
-        values.setdefault(i, []).append(value)
-        if plan.rule[i] == "latest":
+        i, levels = rating_values[item.criterion]
+        value = levels[item.rating] if levels is not None else float(item.rating)
+        found = values.get(i)
+        if found is None:
+            values[i] = [value]
+        else:
+            found.append(value)
+        if rule[i] == "latest":
             dates.setdefault(i, []).append(item.date)
     return values, dates
 
 
 def _combine_leaves(
-    plan: _Plan,
+    plan: Plan,
     values: Mapping[int, list[float]],
     dates: Mapping[int, list[Any]],
     targets: Mapping[int, float],
-) -> dict[int, tuple[float, int, float | None]]:
+) -> Leaves:
     """Each rated leaf's combined value, evidence count and spread (on 0-100)."""
-    combined: dict[int, tuple[float, int, float | None]] = {}
+    combined: Leaves = {}
+    goalposts_of = plan.goalposts
     for i, raw in values.items():
-        goalposts = plan.goalposts[i]
+        goalposts = goalposts_of[i]
+        if goalposts is None and len(raw) == 1:  # the common case: one rating on a scale
+            combined[i] = (raw[0], 1, None)
+            continue
         normalised = (
             [goalposts.normalise(x, targets.get(i)) for x in raw] if goalposts is not None else raw
         )
@@ -284,144 +124,123 @@ def _combine_leaves(
     return combined
 
 
-def score_profile(
-    profile: CityProfile,
-    framework: Framework,
+def _plain_results(
+    plan: Plan, raw: Pass, leaves: Leaves
+) -> tuple[list[NodeResult | None], NodeResult]:
+    """Every node's result but the whole's (depth first), and the whole's, with no modifier."""
+    results = plan.template[:]  # each unrated leaf's result, None for the other nodes
+    rated_leaf, single = plan.rated_leaf, plan.single
+    for i, (value, n, spread) in leaves.items():
+        found = single[i].get(value) if n == 1 else None  # most leaves: seen before
+        results[i - 1] = found if found is not None else rated_leaf(i, value, n, spread)
+    estimate, lower, upper, coverage, count = (
+        raw.estimate, raw.lower, raw.upper, raw.coverage, raw.count
+    )  # fmt: skip
+    share, threshold, ids, parent_ids, depth, kinds, target = (
+        plan.share, plan.threshold, plan.ids, plan.parent_ids, plan.depth, plan.kinds, plan.target
+    )  # fmt: skip
+    overall: NodeResult | None = None
+    for i in plan.internal_reverse:
+        score = node_score(estimate[i], lower[i], upper[i], coverage[i], share[i], threshold)
+        if i:
+            results[i - 1] = new_result(
+                ids[i], parent_ids[i], depth[i], kinds[i], score, score, None, None, count[i],
+                None, target[i],
+            )  # fmt: skip
+        else:
+            overall = new_result(
+                OVERALL, None, 0, "framework", score, score, None, None, count[0], None, target[0]
+            )
+    assert overall is not None  # the whole is never a leaf
+    return results, overall
+
+
+def _adjust(
+    plan: Plan,
+    raw: Pass,
+    raw_leaves: Leaves,
+    values: Mapping[int, list[float]],
+    dates: Mapping[int, list[Any]],
     aggregations: Mapping[str, Aggregation],
-    *,
-    engine_version: str = "",
-) -> ScoreCard:
-    """Score one profile against one framework.
-
-    The profile must already have been checked against the framework (every evidence item rates
-    an existing leaf with a valid rating); :func:`integration_index.score` does that.
-    """
-    plan = _plan(framework)
-    effects = resolve_effects(profile, framework)
-    raw, raw_leaves, adjusted, adjusted_leaves = _passes(plan, profile, effects, aggregations)
-    raw_scores = raw.scores(plan)
-    adjusted_scores = raw_scores if adjusted is raw else adjusted.scores(plan)
-    results = _node_results(plan, raw, raw_scores, adjusted_scores, adjusted_leaves, effects)
-    overall = NodeResult(
-        id=OVERALL,
-        parent=None,
-        depth=0,
-        kind="framework",
-        raw=raw_scores[0],
-        adjusted=adjusted_scores[0],
-        evidence_count=raw.count[0],
-        target=plan.target[0],
-    )
-    context: Mapping[str, ContextValue] = profile.context.get(framework.id, {})
-    return ScoreCard(
-        framework_id=framework.id,
-        framework_version=framework.version,
-        city_id=profile.city.id,
-        city_name=profile.city.name,
-        assessment_date=profile.assessment.date,
-        mode=profile.assessment.mode,
-        overall=overall,
-        nodes=tuple(results),
-        modifiers=effects.applied,
-        context=tuple(
-            ContextEntry(factor=factor.id, title=factor.title.en, value=context.get(factor.id))
-            for factor in framework.contextual_factors
-        ),
-        warnings=_warnings(plan, overall, adjusted, raw_leaves),
-        engine_version=engine_version,
-    )
-
-
-Leaves = dict[int, tuple[float, int, float | None]]
-
-
-def _passes(
-    plan: _Plan, profile: CityProfile, effects: Effects, aggregations: Mapping[str, Aggregation]
-) -> tuple[_Pass, Leaves, _Pass, Leaves]:
-    """The raw pass and the adjusted one (the same when no modifier applies), with the leaf
-    values each used."""
-    values, dates = _leaf_values(plan, profile, plan.framework.id)
-    raw_leaves = _combine_leaves(plan, values, dates, {})
-    raw = _Pass(plan, {i: (v, n) for i, (v, n, _) in raw_leaves.items()}, aggregations, None)
-    if effects.empty:
-        return raw, raw_leaves, raw, raw_leaves
-    targets = {plan.index[c]: t for c, t in effects.targets.items()}
-    quantitative_targets = {i: t for i, t in targets.items() if plan.goalposts[i] is not None}
-    adjusted_leaves = (
-        _combine_leaves(plan, values, dates, quantitative_targets)
-        if quantitative_targets
-        else raw_leaves
-    )
-    adjusted = _Pass(
-        plan, {i: (v, n) for i, (v, n, _) in adjusted_leaves.items()}, aggregations, effects
-    )
-    return raw, raw_leaves, adjusted, adjusted_leaves
-
-
-def _node_results(
-    plan: _Plan,
-    raw: _Pass,
-    raw_scores: Sequence[NodeScore],
-    adjusted_scores: Sequence[NodeScore],
-    adjusted_leaves: Mapping[int, tuple[float, int, float | None]],
     effects: Effects,
-) -> list[NodeResult]:
-    """Every node's result but the whole's, depth first; equal leaf results are shared."""
+) -> tuple[Pass, Leaves]:
+    """The adjusted pass, reusing the raw one, and the leaf values it used."""
+    targets = {plan.index[c]: t for c, t in effects.targets.items()}
+    quantitative = {i: t for i, t in targets.items() if plan.goalposts[i] is not None}
+    if not quantitative:
+        return adjusted_pass(plan, raw, {}, aggregations, effects), raw_leaves
+    adjusted_leaves = _combine_leaves(plan, values, dates, quantitative)
+    changed = {i: adjusted_leaves[i] for i in quantitative if i in adjusted_leaves}
+    return adjusted_pass(plan, raw, changed, aggregations, effects), adjusted_leaves
+
+
+def _adjust_results(
+    plan: Plan,
+    adjusted: Pass,
+    leaves: Leaves,
+    effects: Effects,
+    results: list[NodeResult | None],
+    overall: NodeResult,
+) -> NodeResult:
+    """Replace, in *results*, the nodes the modifiers change; return the whole's result."""
     target_effects = effects.targets
-    interned = plan.interned
-    results: list[NodeResult] = []
-    append = results.append
-    ids, parents, depths, nodes, counts = plan.ids, plan.parent, plan.depth, plan.nodes, raw.count
-    for i in range(1, len(ids)):
-        target = plan.target[i]
-        if target_effects and plan.goalposts[i] is None:
-            target = target_effects.get(ids[i], target)
-        raw_score, adjusted_score = raw_scores[i], adjusted_scores[i]
-        parent = parents[i]
-        if not plan.is_leaf[i]:
-            append(
-                NodeResult(
-                    id=ids[i],
-                    parent=ids[parent] if parent is not None else None,
-                    depth=depths[i],
-                    kind=nodes[i].kind,
-                    raw=raw_score,
-                    adjusted=adjusted_score,
-                    evidence_count=counts[i],
-                    target=target,
-                )
-            )
-            continue
-        leaf = adjusted_leaves.get(i)
+    changed = set(adjusted.touched or ())
+    if target_effects:
+        changed.update(
+            plan.index[c] for c in target_effects if plan.goalposts[plan.index[c]] is None
+        )
+    for i in sorted(changed):
+        base = results[i - 1] if i else overall
+        assert base is not None
+        target = base.target
+        if i and plan.goalposts[i] is None:
+            target = target_effects.get(plan.ids[i], target)
+        leaf = leaves.get(i) if plan.is_leaf[i] else None
         value, spread = (leaf[0], leaf[2]) if leaf is not None else (None, None)
-        key = (i, id(raw_score), id(adjusted_score), value, counts[i], spread, target)
-        found = interned.get(key)
-        if found is None:
-            found = interned[key] = NodeResult(
-                id=ids[i],
-                parent=ids[parent] if parent is not None else None,
-                depth=depths[i],
-                kind=nodes[i].kind,
-                raw=raw_score,
-                adjusted=adjusted_score,
-                value=value,
-                level=plan.level_of(i, value) if value is not None else None,
-                evidence_count=counts[i],
-                spread=spread,
-                target=target,
-            )
-        append(found)
-    return results
+        result = NodeResult(
+            id=base.id,
+            parent=base.parent,
+            depth=base.depth,
+            kind=base.kind,
+            raw=base.raw,
+            adjusted=_adjusted_score(plan, adjusted, i),
+            value=value,
+            level=plan.level_of(i, value) if value is not None else None,
+            evidence_count=base.evidence_count,
+            spread=spread,
+            target=target,
+        )
+        if i:
+            results[i - 1] = result
+        else:
+            overall = result
+    return overall
+
+
+def _adjusted_score(plan: Plan, adjusted: Pass, i: int) -> NodeScore:
+    if not adjusted.is_applicable(i):
+        return _NOT_APPLICABLE
+    return node_score(
+        adjusted.estimate[i],
+        adjusted.lower[i],
+        adjusted.upper[i],
+        adjusted.coverage[i],
+        adjusted.share[i],
+        plan.threshold,
+    )
 
 
 def _warnings(
-    plan: _Plan, overall: NodeResult, adjusted_pass: _Pass, rated: Mapping[int, object]
+    plan: Plan, overall: NodeResult, adjusted_pass: Pass, rated: Mapping[int, object]
 ) -> tuple[str, ...]:
     warnings: list[str] = []
-    counted = [i for i in plan.leaves if adjusted_pass.applicable[i]]  # excluded ones do not count
-    unrated = sum(1 for i in counted if i not in rated)
+    if adjusted_pass.applicable is None:
+        counted, unrated = len(plan.leaves), len(plan.leaves) - len(rated)
+    else:
+        included = [i for i in plan.leaves if adjusted_pass.applicable[i]]  # excluded don't count
+        counted, unrated = len(included), sum(1 for i in included if i not in rated)
     if unrated:
-        warnings.append(f"{unrated} of {len(counted)} rated criteria have no evidence")
+        warnings.append(f"{unrated} of {counted} rated criteria have no evidence")
     adjusted = overall.adjusted
     if adjusted.applicable and adjusted.score is None:
         warnings.append(
