@@ -39,6 +39,7 @@ _new_score = builder(NodeScore)
 #: ``new_result(id, parent, depth, kind, raw, adjusted, value, level, evidence_count, spread,
 #: target)``: a NodeResult.
 new_result = builder(NodeResult)
+_new_entry = builder(ContextEntry)
 
 
 def _getter(kids: Sequence[int]) -> Getter:
@@ -138,8 +139,6 @@ class Plan:
             self.template[i - 1] = self._leaf_result(i, score, score, None, 0, None, self.target[i])
         self.single: list[dict[float, NodeResult]] = [{} for _ in self.ids]
         self.several: dict[tuple[int, float, int, float | None], NodeResult] = {}
-        self.interned: dict[tuple[Any, ...], Any] = {}
-        self.contexts: dict[tuple[Any, ...], tuple[ContextEntry, ...]] = {}
         self.cached = 0
 
     def _leaf_result(
@@ -177,8 +176,6 @@ class Plan:
                 for cache in self.single:
                     cache.clear()
                 self.several.clear()
-                self.interned.clear()
-                self.contexts.clear()
 
     def rated_leaf(self, i: int, value: float, count: int, spread: float | None) -> NodeResult:
         """The result of leaf *i* rated *value* (from *count* items) when no modifier applies."""
@@ -202,27 +199,15 @@ class Plan:
         return self._leaf_result(i, score, score, value, count, spread, self.target[i])
 
     def context_entries(self, context: Mapping[str, ContextValue]) -> tuple[ContextEntry, ...]:
-        """The card's context entries for one profile's values (shared between equal ones)."""
-        values = tuple([context.get(factor_id) for factor_id in self.factor_ids])
-        key = (values, tuple(map(type, values)))  # True, 1 and 1.0 are equal, but shown apart
-        found = self.contexts.get(key)
-        if found is None:
-            self._room()
-            found = self.contexts[key] = tuple(
-                ContextEntry(factor=factor_id, title=title, value=value)
-                for factor_id, title, value in zip(
-                    self.factor_ids, self.factor_titles, values, strict=True
-                )
-            )
-        return found
-
-    def intern(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
-        """The object for *key*, made by *make* the first time (results shared across cards)."""
-        found = self.interned.get(key)
-        if found is None:
-            self._room()
-            found = self.interned[key] = make()
-        return found
+        """The card's context entries: each factor's value in one profile (or None)."""
+        # Not shared between cards: profiles seldom give every factor the same values.
+        get = context.get
+        return tuple(
+            [
+                _new_entry(factor_id, title, get(factor_id))
+                for factor_id, title in zip(self.factor_ids, self.factor_titles, strict=True)
+            ]
+        )
 
 
 class Plans:
