@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
 __all__ = ["FrozenDict", "freeze", "freeze_nested"]
@@ -62,17 +62,6 @@ class FrozenDict(Mapping[K, V]):
 
     def __len__(self) -> int:
         return len(self._data)
-
-    # The dict's own views (read-only, like Mapping's, but iterated in C: profiles are checked and
-    # frozen through them, item by item).
-    def keys(self) -> KeysView[K]:
-        return self._data.keys()
-
-    def items(self) -> ItemsView[K, V]:
-        return self._data.items()
-
-    def values(self) -> ValuesView[V]:
-        return self._data.values()
 
     def __contains__(self, key: object) -> bool:
         return key in self._data
