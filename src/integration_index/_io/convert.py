@@ -9,20 +9,17 @@ import math
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-import attrs
 import cattrs
 from cattrs.errors import ClassValidationError, IterableValidationError, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from integration_index._io.fast_evidence import EvidenceReader, fast_evidence
 from integration_index._io.problems import StructureError, problems_from
 from integration_index._io.toml import shorten
-from integration_index._model.builders import builder
 from integration_index._model.crosswalk import Link
 from integration_index._model.framework import Condition
 from integration_index._model.frozen import FrozenDict
 from integration_index._model.profile import (
-    EFFORTS,
-    SOURCE_KINDS,
     ContextValue,
     Evidence,
     MetadataValue,
@@ -254,72 +251,15 @@ def model_converter() -> cattrs.Converter:
     return _make(omit_defaults=True, dates_as_text=False)
 
 
-_EVIDENCE_KEYS = frozenset(field.name for field in attrs.fields(Evidence))
-_SOURCE_KINDS = frozenset(SOURCE_KINDS)
-_EFFORTS = frozenset(EFFORTS)
-_TEXT_OR_NONE = frozenset({str, type(None)})
-# Evidence's fields in order; the fast path applies the rating's converter itself.
-_new_evidence = builder(Evidence, handled=("rating",))
-_isfinite = math.isfinite
-_date = datetime.date
-
-
-class _NotFast(Exception):
-    """The fast path declines: the detailed converter structures it (and explains what is wrong)."""
-
-
-def _fast_evidence(data: Any, _: Any = None) -> Evidence:
-    # Profiles hold dozens of evidence items: this checks exactly what the generated hook and
-    # Evidence's converter check, without their per-field machinery, and declines anything else.
-    if type(data) is not dict or not data.keys() <= _EVIDENCE_KEYS:
-        raise _NotFast
-    get = data.get
-    rating: Any
-    criterion, rating, source = get("criterion"), get("rating"), get("source")
-    framework, reference, date = get("framework"), get("reference"), get("date")
-    assessor, note, effort = get("assessor"), get("note"), get("effort")
-    if type(criterion) is not str or source not in _SOURCE_KINDS:
-        raise _NotFast
-    kind = type(rating)
-    if kind is str:
-        if not rating:
-            raise _NotFast
-    elif kind is float:
-        if not _isfinite(rating):
-            raise _NotFast
-    elif kind is int:
-        rating = float(rating)  # as Evidence's converter does (an OverflowError: the slow path)
-    else:
-        raise _NotFast
-    if (
-        type(framework) not in _TEXT_OR_NONE
-        or type(reference) not in _TEXT_OR_NONE
-        or type(assessor) not in _TEXT_OR_NONE
-        or type(note) not in _TEXT_OR_NONE
-        or (date is not None and type(date) is not _date)
-        or (effort is not None and effort not in _EFFORTS)
-    ):
-        raise _NotFast
-    return _new_evidence(
-        criterion, rating, source, framework, reference, date, assessor, note, effort
-    )
-
-
-def _fast_evidence_items(value: Any, _: Any) -> tuple[Evidence, ...]:
-    if type(value) is not list:
-        raise _NotFast
-    return tuple([_fast_evidence(item) for item in value])
-
-
 @functools.cache
 def _fast_model_converter() -> cattrs.Converter:
     # Without detailed validation, and with a hand-written hook for evidence items: several times
     # faster on valid input. Invalid input is structured again by the detailed converter, whose
     # errors carry every key path.
     converter = _make(omit_defaults=True, dates_as_text=False, detailed=False)
-    converter.register_structure_hook(Evidence, _fast_evidence)
+    converter.register_structure_hook(Evidence, lambda data, _: fast_evidence(data))
     items = tuple[Evidence, ...]
-    converter.register_structure_hook_func(lambda type_: type_ == items, _fast_evidence_items)
+    converter.register_structure_hook_func(lambda type_: type_ == items, EvidenceReader())
     return converter
 
 
