@@ -48,8 +48,13 @@ def score_profile(
     if plan is None or plan.framework is not framework:
         plan = Plan(framework)
     effects = resolve_effects(profile, framework)
-    values, dates = _leaf_values(plan, profile, framework.id)
-    raw_leaves = _combine_leaves(plan, values, dates, {})
+    values: dict[int, list[float]] = {}  # each leaf's ratings, for a target's recombination
+    dates: dict[int, list[Any]] = {}
+    if plan.simple_leaves:  # no goalposts, no "latest" rule: the leaves in one loop
+        raw_leaves = _simple_leaves(plan, profile, framework.id)
+    else:
+        values, dates = _leaf_values(plan, profile, framework.id)
+        raw_leaves = _combine_leaves(plan, values, dates, {})
     raw = raw_pass(plan, raw_leaves, aggregations)
     results, overall = _plain_results(plan, raw, raw_leaves)
     adjusted = raw
@@ -99,6 +104,34 @@ def _leaf_values(
         if rule[i] == "latest":
             dates.setdefault(i, []).append(item.date)
     return values, dates
+
+
+def _simple_leaves(plan: Plan, profile: CityProfile, framework_id: str) -> Leaves:
+    """Each rated leaf's combined value, evidence count and spread, when every leaf is on a scale
+    and no evidence rule needs dates: what _leaf_values and _combine_leaves give, in one loop."""
+    leaves: Leaves = {}
+    several: dict[int, list[float]] = {}
+    frameworks = profile.assessment.frameworks
+    single = len(frameworks) == 1 and frameworks[0] == framework_id
+    rating_values = plan.rating_values
+    for item in profile.evidence:
+        if (item.framework is not None or not single) and profile.framework_of(
+            item
+        ) != framework_id:
+            continue
+        i, levels = rating_values[item.criterion]
+        value = levels[item.rating] if levels is not None else float(item.rating)
+        found = leaves.get(i)
+        if found is None:
+            leaves[i] = (value, 1, None)
+        elif i in several:
+            several[i].append(value)
+        else:
+            several[i] = [found[0], value]
+    for i, raw in several.items():
+        value = combine_ratings(raw, plan.rule[i])
+        leaves[i] = (value, len(raw), (max(raw) - min(raw)) * 100.0)
+    return leaves
 
 
 def _combine_leaves(
