@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import attrs
 import pytest
+from browser import Browser, launch
 from hypothesis import HealthCheck, settings
 
 from integration_index import Registry
@@ -69,3 +71,11 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("CI", "true")
     monkeypatch.delenv("INTEGRATION_INDEX_BLOCK_PLUGINS", raising=False)
     return Cli(capsys)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """A headless Chromium (Debian's, offline) for the whole session: see tests/browser.py.
+    Skips outside CI when Playwright or Chromium is missing; fails in CI."""
+    with launch() as running:
+        yield running

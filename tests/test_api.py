@@ -254,8 +254,8 @@ def card_of(path: Path) -> ii.ScoreCard:
 def test_a_card_carries_its_schema_version() -> None:
     card = card_of(EXAMPLES / "eurocities" / "rivermouth-2024.toml")
     data = ii.scorecard_to_dict(card)
-    assert data["schema_version"] == "1.0"
-    assert json.loads(ii.scorecard_to_json(card))["schema_version"] == "1.0"
+    assert data["schema_version"] == "1.1"
+    assert json.loads(ii.scorecard_to_json(card))["schema_version"] == "1.1"
     assert ii.scorecard_from_dict(data) == card
     unversioned = {key: value for key, value in data.items() if key != "schema_version"}
     assert ii.scorecard_from_dict(unversioned) == card  # cards of 0.1 carry no version: 1.0

@@ -199,7 +199,7 @@ def test_score_formats_agree(cli: Cli) -> None:
     assert len(markdown.splitlines()) == len(cards) + 2
     assert {row["node"] for row in tidy} >= {"overall", "01", "01.1", "stakeholders"}
     for item in cards:
-        assert item["card"]["schema_version"] == "1.0"
+        assert item["card"]["schema_version"] == "1.1"
         card = ii.scorecard_from_dict(item["card"])
         assert ii.scorecard_to_dict(card) == item["card"]
 
@@ -378,7 +378,7 @@ def test_reports_on_the_examples(cli: Cli) -> None:
     assert "# Development plan: Rivermouth" in plan.stdout and "weight" in plan.stdout
     progress = cli("progress", euro / "rivermouth-2024.toml", euro / "rivermouth-2022.toml")
     assert progress.returncode == 0, progress.stderr
-    assert "Baseline 2022-03-15" in progress.stdout
+    assert "Baseline 15 March 2022" in progress.stdout
     review = cli("peer-review", euro / "ostavia-peer-review-2023.toml")
     assert review.returncode == 0, review.stderr
     assert "Krippendorff" in review.stdout

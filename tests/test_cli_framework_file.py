@@ -259,7 +259,7 @@ def test_progress_with_a_framework_file(cli: Cli, tiny: tuple[Path, Path], tmp_p
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("# Progress: Smallton, Tiny")
     # 37.5 -> 62.5 (see SMALLTON_2024 and SMALLTON_2025).
-    assert "Baseline 2024-01-10, latest 2025-01-15" in result.stdout
+    assert "Baseline 10 January 2024, latest 15 January 2025" in result.stdout
     assert "Overall: 37.5 -> 62.5 (+25.0)" in result.stdout
     report = json.loads(
         cli("progress", later, earlier, "--framework-file", framework, "--format", "json").stdout

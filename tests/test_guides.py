@@ -54,7 +54,16 @@ from integration_index._cli.main import main
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 PAGES = [DOCS / "index.md", *sorted((DOCS / "guides").glob("*.md"))]
-GUIDES = ["apps.md", "plugin-authors.md", "analysts.md", "city-teams.md"]
+GUIDES = [
+    "apps.md",
+    "plugin-authors.md",
+    "analysts.md",
+    "city-teams.md",
+    "notebook.md",
+    "web-app.md",
+]
+#: Pages that need optional extras: skipped without them, except in CI (a failure there).
+EXTRAS = {"notebook.md": ("numpy", "pandas", "pyarrow")}
 # The public modules and their reference pages (docs/reference/PAGE.md).
 REFERENCE = {
     "integration_index": "integration_index",
@@ -199,6 +208,9 @@ def test_the_page_has_no_block_the_test_would_miss(page: Path) -> None:
 def test_the_examples_run_in_order(
     page: Path, workdir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    for module in EXTRAS.get(page.name, ()):
+        if not os.environ.get("CI"):
+            pytest.importorskip(module, reason=f"{page.name} needs {module} (an optional extra)")
     plugins_before = [(info.name, info.status) for info in ii.list_plugins()]
     namespace: dict[str, object] = {"__name__": f"guide_{page.stem.replace('-', '_')}"}
     ran = 0

@@ -77,6 +77,13 @@ def test_the_parsers_default_bands_are_the_apis() -> None:
     assert args.bands == bands
 
 
+def test_the_parsers_uncertainty_sources_are_the_apis() -> None:
+    from integration_index._cli import choices
+    from integration_index.analysis import SOURCES
+
+    assert choices.UNCERTAINTY_SOURCES == SOURCES
+
+
 def test_every_public_name_resolves_and_dir_lists_them() -> None:
     for name in ii.__all__:
         assert getattr(ii, name) is not None

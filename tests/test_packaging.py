@@ -35,3 +35,24 @@ def test_installed_data_is_readable() -> None:
         "crosswalk.toml",
     } <= names
     assert data.joinpath("scales", "engagement-spectrum.toml").is_file()
+
+
+def test_the_catalogue_and_the_report_templates_ship_as_package_data() -> None:
+    """pyproject's package-data lists them: the catalogue per domain and language, and the
+    HTML reports' templates, stylesheet and script."""
+    import tomllib as toml
+    from importlib.resources import files
+
+    messages = {
+        entry.name for entry in files("integration_index._i18n").joinpath("messages").iterdir()
+    }
+    for domain in ("common", "reports", "cli"):
+        assert {f"{domain}.en.toml", f"{domain}.fr.toml"} <= messages
+    templates = {
+        entry.name for entry in files("integration_index._reports").joinpath("templates").iterdir()
+    }
+    assert {"page.html.j2", "blocks.html.j2", "report.css", "sort.js"} <= templates
+    config = toml.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    data = config["tool"]["setuptools"]["package-data"]
+    assert data["integration_index._i18n"] == ["messages/*.toml"]
+    assert data["integration_index._reports"] == ["templates/*"]

@@ -177,7 +177,7 @@ def test_ratings_changed_from_the_self_assessment(registry: ii.Registry, duo: ii
     text = ii.peer_review_markdown(review, merged, framework=duo, registry=registry)
     assert "Merged from 2 reviewer files: a.toml, b.toml; the city's self-assessment: " in text
     assert (
-        "Ratings changed from the self-assessment of 2025-01-10: a1 yes -> half (-50.0); "
+        "Ratings changed from the self-assessment of 10 January 2025: a1 yes -> half (-50.0); "
         "m1 20/100 -> 30/100 (+10.0)." in text
     )
     assert "Krippendorff's alpha (ordinal) 0.000 over 2 questions" in text

@@ -131,7 +131,10 @@ def test_a_factor_excluded_in_the_later_assessment_only(registry: ii.Registry) -
         "Overall: 50.0 -> 75.0 (+25.0 reported); like for like on the 2 factors counted both "
         "times: +41.7 (33.3 -> 75.0)." in text
     )
-    assert "- c C left the count: excluded at 2025-01-15 (C is a national competence here)." in text
+    assert (
+        "- c C left the count: excluded at 15 January 2025 (C is a national competence here)."
+        in text
+    )
 
 
 def test_a_factor_not_assessed_in_the_earlier_assessment(registry: ii.Registry) -> None:
@@ -153,7 +156,10 @@ def test_a_factor_not_assessed_in_the_earlier_assessment(registry: ii.Registry) 
     assert entered.reason == "nothing rated beneath it"
     text = ii.progress_markdown(report, framework=framework, registry=registry)
     assert "(+22.9 reported); like for like on the 2 factors counted both times: +41.7" in text
-    assert "- c C entered the count: not assessed at 2024-01-10 (nothing rated beneath it)." in text
+    assert (
+        "- c C entered the count: not assessed at 10 January 2024 (nothing rated beneath it)."
+        in text
+    )
 
 
 def test_a_factor_below_the_minimum_coverage_is_not_assessed(registry: ii.Registry) -> None:
@@ -212,7 +218,7 @@ def test_rivermouth_like_for_like() -> None:
         "Overall: 31.3 -> 49.8 (+18.4 reported); like for like on the 12 factors counted both "
         "times: +16.8" in text
     )
-    assert "- 07 Municipal employment left the count: excluded at 2024-03-20 (Since" in text
+    assert "- 07 Municipal employment left the count: excluded at 20 March 2024 (Since" in text
 
 
 def test_rivermouth_like_for_like_on_the_command_line(cli: Cli) -> None:

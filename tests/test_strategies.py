@@ -15,8 +15,8 @@ from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
 
 import integration_index as ii
-from integration_index.model import CityProfile, Criterion, Framework, ScoreCard
-from integration_index.testing import check_framework, criteria, frameworks, profiles
+from integration_index.model import CityProfile, CohortStats, Criterion, Framework, ScoreCard
+from integration_index.testing import check_framework, cohorts, criteria, frameworks, profiles
 
 REGISTRY = ii.Registry(entry_points=False)
 
@@ -226,3 +226,77 @@ def test_max_depth_bounds_the_tree(max_depth: int) -> None:
         assert max(len(framework.ancestors(node)) + 1 for node in framework.nodes) <= max_depth
 
     bounded()
+
+
+# -- frameworks(cohort=True): cohort rules, missing-value rules, switched-off criteria -----------
+
+
+@st.composite
+def cohort_triples(draw: st.DrawFn, /) -> tuple[Framework, CohortStats, CityProfile]:
+    framework = draw(frameworks(cohort=True))
+    return framework, draw(cohorts(framework)), draw(profiles(framework))
+
+
+@given(cohort_triples())
+def test_every_generated_cohort_profile_fits_and_scores(
+    triple: tuple[Framework, CohortStats, CityProfile],
+) -> None:
+    framework, stats, profile = triple
+    assert ii.check_profile(profile, [framework], registry=REGISTRY) == []
+    card = ii.score(profile, framework, registry=REGISTRY, cohort=stats)
+    for result in card.nodes:
+        parent = framework.nodes.get(result.parent or "")
+        siblings = parent.children if parent is not None else framework.criteria
+        assert result.switched_off == (framework.node(result.id).weight == 0.0)
+        assert any(node.weight > 0.0 for node in siblings)
+
+
+def cohort_features(triple: tuple[Framework, CohortStats, CityProfile]) -> set[str]:
+    framework, stats, profile = triple
+    card = ii.score(profile, framework, registry=REGISTRY, cohort=stats)
+    found: set[str] = set()
+    for node in framework.nodes.values():
+        rule = node.normalisation
+        if rule is not None:
+            found |= {f"normalisation {rule.method}", f"normalisation {rule.direction}"}
+            found.add("winsorised" if rule.winsorise else "not winsorised")
+    rated = {item.criterion for item in profile.evidence}
+    for result in card.nodes:
+        if result.switched_off:
+            kind = "group" if framework.node(result.id).children else "leaf"
+            found.add(f"switched-off {kind}")
+        if result.imputed:
+            normalised = framework.node(result.id).normalisation is not None
+            found.add(f"imputed {result.imputed}" + (" under a cohort rule" if normalised else ""))
+        if framework.node(result.id).normalisation is not None and result.id in rated:
+            found.add("measured against the cohort")
+    return found
+
+
+COHORT_REQUIRED = {
+    *(
+        f"normalisation {method}"
+        for method in ("minmax", "zscore", "rank", "distance_to_best", "distance_to_target")
+    ),
+    "normalisation higher",
+    "normalisation lower",
+    "winsorised",
+    "not winsorised",
+    "switched-off group",
+    "switched-off leaf",
+    "imputed zero",
+    "imputed mean",
+    "imputed mean under a cohort rule",
+    "measured against the cohort",
+}
+
+
+@pytest.mark.parametrize("feature", sorted(COHORT_REQUIRED))
+def test_generated_cohort_data_exercises_every_feature(feature: str) -> None:
+    """Each cohort feature occurs within the first 400 examples."""
+    found = find(
+        cohort_triples(),
+        lambda triple: feature in cohort_features(triple),
+        settings=settings(max_examples=400, database=None, deadline=None, phases=[Phase.generate]),
+    )
+    assert feature in cohort_features(found)

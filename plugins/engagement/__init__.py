@@ -61,30 +61,59 @@ def integration_index_report_sections(
     if framework.id != FRAMEWORK_ID or report not in ("score", "plan") or not cards:
         return None
     language = str(options.get("language") or "en")
+    w = _WORDS.get(language, _WORDS["en"])
     card = cards[0]
     scale = framework.scales_by_id[SCALE_ID]
-    rows = ["| stakeholder or area | level reached | next step |", "|---|---|---|"]
+    rows = [f"| {w['item']} | {w['reached']} | {w['next']} |", "|---|---|---|"]
     steps = []
     for leaf_id, level, following in engagement_profile(card, framework):
         leaf = framework.node(leaf_id)
         if level is None:
             continue
         reached = scale.level(level).label.get(language)
-        nxt = scale.level(following).label.get(language) if following else "highest level reached"
+        nxt = scale.level(following).label.get(language) if following else w["top"]
         rows.append(f"| {leaf.title.get(language)} | {reached} | {nxt} |")
         if following:
             target = scale.level(following)
             what = " ".join(target.description.get(language).split()) if target.description else ""
             example = next(iter(leaf.examples), None)
             inspiration = (
-                f" For example, {example.city}: {' '.join(example.text.get(language).split())}"
+                w["example"].format(
+                    city=example.city, text=" ".join(example.text.get(language).split())
+                )
                 if example
                 else ""
             )
-            steps.append(
-                f"- **{leaf.title.get(language)}**, from {reached} to {target.label.get(language)}: {what}{inspiration}"
+            step = w["step"].format(
+                item=leaf.title.get(language), reached=reached, target=target.label.get(language)
             )
+            steps.append(f"- {step} {what}{inspiration}")
     body = "\n".join(rows)
     if steps:
-        body += "\n\nThe step to the next level, in the paper's words:\n\n" + "\n".join(steps)
-    return [ReportSection(title="Engagement profile", body=body, order=10)]
+        body += "\n\n" + w["steps"] + "\n\n" + "\n".join(steps)
+    return [ReportSection(title=w["title"], body=body, order=10)]
+
+
+#: The section's words, in the report's language (English for any other).
+_WORDS = {
+    "en": {
+        "item": "stakeholder or area",
+        "reached": "level reached",
+        "next": "next step",
+        "top": "highest level reached",
+        "example": " For example, {city}: {text}",
+        "step": "**{item}**, from {reached} to {target}:",
+        "steps": "The step to the next level, in the paper's words:",
+        "title": "Engagement profile",
+    },
+    "fr": {
+        "item": "acteur ou domaine",
+        "reached": "niveau atteint",
+        "next": "étape suivante",
+        "top": "niveau le plus haut atteint",
+        "example": " Par exemple, {city} : {text}",
+        "step": "**{item}**, de « {reached} » à « {target} » :",
+        "steps": "L’étape vers le niveau suivant, dans les mots du document :",
+        "title": "Profil d’engagement",
+    },
+}

@@ -64,8 +64,78 @@ def role_scores(card: ScoreCard, framework: Framework) -> dict[str, tuple[float 
     return scores
 
 
-def _n(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.1f}"
+#: The sections' words, in the report's language (English for any other).
+_WORDS = {
+    "en": {
+        "na": "n/a",
+        "key factor": "key factor",
+        "score": "score",
+        "status": "status",
+        "roles": "Charter roles",
+        "outside": "outside competence",
+        "thin": "not assessed enough",
+        "in": "in place",
+        "out": "not in place",
+        "in place title": "Key factors in place",
+        "in place intro": "A key factor counts as in place at a score of {threshold} or more: "
+        "{count} of {total} are.",
+        "role": "Charter role",
+        "mean": "mean score",
+        "factors": "key factors",
+        "roles title": "Reading by the Charter's city roles",
+        "roles intro": "The Integrating Cities Charter sees the city as policy maker, service "
+        "provider, employer and buyer of goods and services; each key factor is tagged with the "
+        "roles it concerns.",
+        "not recorded": "not recorded",
+        "context title": "Contextual factors",
+        "context intro": "The toolkit records these factors, outside the city's control, to "
+        "explain its context; they do not change the score unless a key factor is declared "
+        "outside the city's competence.",
+        "progress title": "Key factors in place, assessment by assessment",
+        "plan title": "The toolkit on development plans",
+        "review title": "The toolkit on peer reviews",
+    },
+    "fr": {
+        "na": "n.d.",
+        "key factor": "facteur clé",
+        "score": "score",
+        "status": "statut",
+        "roles": "rôles de la Charte",
+        "outside": "hors compétence",
+        "thin": "pas assez évalué",
+        "in": "en place",
+        "out": "pas en place",
+        "in place title": "Facteurs clés en place",
+        "in place intro": "Un facteur clé est en place à partir d’un score de {threshold} : "
+        "{count} sur {total} le sont.",
+        "role": "Rôle dans la Charte",
+        "mean": "score moyen",
+        "factors": "facteurs clés",
+        "roles title": "Lecture par les rôles de la ville selon la Charte",
+        "roles intro": "La Charte Integrating Cities voit la ville comme décideur politique, "
+        "prestataire de services, employeur et acheteur de biens et services ; chaque facteur "
+        "clé porte les rôles qu’il concerne.",
+        "not recorded": "non renseigné",
+        "context title": "Facteurs contextuels",
+        "context intro": "La boîte à outils consigne ces facteurs, hors du contrôle de la ville, "
+        "pour éclairer son contexte ; ils ne changent le score que si un facteur clé est déclaré "
+        "hors de la compétence de la ville.",
+        "progress title": "Facteurs clés en place, évaluation par évaluation",
+        "plan title": "La boîte à outils sur les plans de développement",
+        "review title": "La boîte à outils sur les évaluations par les pairs",
+    },
+}
+
+
+def _words(language: str) -> dict[str, str]:
+    return _WORDS.get(language, _WORDS["en"])
+
+
+def _n(value: float | None, language: str = "en") -> str:
+    if value is None:
+        return _words(language)["na"]
+    text = f"{value:.1f}"
+    return text.replace(".", ",") if language == "fr" else text
 
 
 def _text(framework: Framework, text_id: str, language: str) -> str | None:
@@ -78,62 +148,50 @@ def _text(framework: Framework, text_id: str, language: str) -> str | None:
 def _score_sections(
     card: ScoreCard, framework: Framework, profile: CityProfile | None, language: str
 ) -> list[ReportSection]:
+    w = _words(language)
+    fr = language == "fr"
     threshold = _threshold(framework)
     status = in_place(card, framework)
-    rows = ["| key factor | score | status | Charter roles |", "|---|---:|---|---|"]
+    rows = [
+        f"| {w['key factor']} | {w['score']} | {w['status']} | {w['roles']} |",
+        "|---|---:|---|---|",
+    ]
     for factor in framework.criteria:
         adjusted = card.node(factor.id).adjusted
         state = status[factor.id]
-        label = (
-            "outside competence"
+        key = (
+            "outside"
             if not adjusted.applicable
-            else "not assessed enough"
+            else "thin"
             if state is None
-            else "in place"
+            else "in"
             if state
-            else "not in place"
+            else "out"
         )
-        roles = ", ".join(CHARTER_ROLES[t][0] for t in factor.tags if t in CHARTER_ROLES)
+        roles = ", ".join(CHARTER_ROLES[t][fr] for t in factor.tags if t in CHARTER_ROLES)
         rows.append(
-            f"| {factor.id} {factor.title.get(language)} | {_n(adjusted.score)} | {label} | {roles} |"
+            f"| {factor.id} {factor.title.get(language)} | {_n(adjusted.score, language)} | {w[key]} | {roles} |"
         )
     count = sum(1 for v in status.values() if v)
+    limit = f"{threshold:g}".replace(".", ",") if fr else f"{threshold:g}"
+    intro = w["in place intro"].format(threshold=limit, count=count, total=len(framework.criteria))
     sections = [
-        ReportSection(
-            title="Key factors in place",
-            body=f"A key factor counts as in place at a score of {threshold:g} or more: "
-            f"{count} of {len(framework.criteria)} are.\n\n" + "\n".join(rows),
-            order=10,
-        )
+        ReportSection(title=w["in place title"], body=intro + "\n\n" + "\n".join(rows), order=10)
     ]
-    role_rows = ["| Charter role | mean score | key factors |", "|---|---:|---:|"]
+    role_rows = [f"| {w['role']} | {w['mean']} | {w['factors']} |", "|---|---:|---:|"]
     for role, (mean, count_role) in role_scores(card, framework).items():
-        name = CHARTER_ROLES[role][1] if language == "fr" else CHARTER_ROLES[role][0]
-        role_rows.append(f"| {name} | {_n(mean)} | {count_role} |")
-    sections.append(
-        ReportSection(
-            title="Reading by the Charter's city roles",
-            body="The Integrating Cities Charter sees the city as policy maker, service provider, "
-            "employer and buyer of goods and services; each key factor is tagged with the roles it "
-            "concerns.\n\n" + "\n".join(role_rows),
-            order=20,
-        )
-    )
+        role_rows.append(f"| {CHARTER_ROLES[role][fr]} | {_n(mean, language)} | {count_role} |")
+    body = w["roles intro"] + "\n\n" + "\n".join(role_rows)
+    sections.append(ReportSection(title=w["roles title"], body=body, order=20))
     recorded = {entry.factor: entry.value for entry in card.context}
     context_lines = []
     for contextual in framework.contextual_factors:
         value = recorded.get(contextual.id)
-        shown = "not recorded" if value is None else _inline(str(value))
-        context_lines.append(f"- **{contextual.title.get(language)}**: {shown}")
-    sections.append(
-        ReportSection(
-            title="Contextual factors",
-            body="The toolkit records these factors, outside the city's control, to explain its "
-            "context; they do not change the score unless a key factor is declared outside the "
-            "city's competence.\n\n" + "\n".join(context_lines),
-            order=30,
-        )
-    )
+        shown = w["not recorded"] if value is None else _inline(str(value))
+        separator = " :" if fr else ":"
+        context_lines.append(f"- **{contextual.title.get(language)}**{separator} {shown}")
+    body = w["context intro"] + "\n\n" + "\n".join(context_lines)
+    sections.append(ReportSection(title=w["context title"], body=body, order=30))
     return sections
 
 
@@ -160,28 +218,21 @@ def integration_index_report_sections(
     language = str(options.get("language") or "en")
     if report == "score":
         return _score_sections(cards[0], framework, profiles[0] if profiles else None, language)
+    w = _words(language)
     if report == "progress":
-        header = "| key factor | " + " | ".join(c.assessment_date.isoformat() for c in cards) + " |"
-        rows = [header, "|---|" + "---|" * len(cards)]
+        dates = " | ".join(c.assessment_date.isoformat() for c in cards)
+        rows = [f"| {w['key factor']} | {dates} |", "|---|" + "---|" * len(cards)]
         states = [in_place(card, framework) for card in cards]
         for factor in framework.criteria:
             cells = [
-                "in place" if s[factor.id] else "n/a" if s[factor.id] is None else "not in place"
+                w["in"] if s[factor.id] else w["na"] if s[factor.id] is None else w["out"]
                 for s in states
             ]
             rows.append(f"| {factor.id} {factor.title.get(language)} | " + " | ".join(cells) + " |")
-        return [
-            ReportSection(
-                title="Key factors in place, assessment by assessment",
-                body="\n".join(rows),
-                order=10,
-            )
-        ]
+        return [ReportSection(title=w["progress title"], body="\n".join(rows), order=10)]
     advice = {"plan": "mode-development-plan", "peer-review": "mode-peer-review"}.get(report)
     if advice is None:
         return None
     text = _text(framework, advice, language)
-    title = (
-        "The toolkit on development plans" if report == "plan" else "The toolkit on peer reviews"
-    )
+    title = w["plan title"] if report == "plan" else w["review title"]
     return [ReportSection(title=title, body=f"> {text}", order=90)] if text else None

@@ -47,26 +47,69 @@ def enabling_environment(
     return score, (len(rated) / len(ids) if ids else 0.0), ids
 
 
-def _n(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.1f}"
+#: The sections' words, in the report's language (English for any other).
+_WORDS = {
+    "en": {
+        "na": "n/a",
+        "action": "action",
+        "to": "addressed to",
+        "status": "status",
+        "not rated": "not rated",
+        "enabling title": "Enabling environment (actions owned by others)",
+        "enabling intro": "Scored separately and never counted against the city: {score} / 100 "
+        "({coverage} of {count} actions rated). The city's own score, above, counts only the "
+        "actions addressed to cities.",
+        "library": "The paper's library of city solutions: {counts}.",
+        "linked": "Practices linked to the city's actions still to develop:",
+        "solutions title": "City solutions from the GFMD paper",
+        "questions title": "Guiding questions (GFMD 2020)",
+    },
+    "fr": {
+        "na": "n.d.",
+        "action": "action",
+        "to": "destinataires",
+        "status": "statut",
+        "not rated": "non évalué",
+        "enabling title": "Environnement favorable (actions qui relèvent d’autres acteurs)",
+        "enabling intro": "Évalué à part et jamais compté contre la ville : {score} / 100 "
+        "({coverage} des {count} actions évaluées). Le score de la ville, plus haut, ne compte "
+        "que les actions adressées aux villes.",
+        "library": "La bibliothèque de solutions de villes du document : {counts}.",
+        "linked": "Pratiques liées aux actions de la ville encore à développer :",
+        "solutions title": "Solutions de villes du document du FMMD",
+        "questions title": "Questions d’orientation (FMMD 2020)",
+    },
+}
+
+
+def _words(language: str) -> dict[str, str]:
+    return _WORDS.get(language, _WORDS["en"])
+
+
+def _n(value: float | None, language: str = "en") -> str:
+    if value is None:
+        return _words(language)["na"]
+    text = f"{value:.1f}"
+    return text.replace(".", ",") if language == "fr" else text
 
 
 def _enabling_section(card: ScoreCard, framework: Framework, language: str) -> ReportSection:
+    w = _words(language)
     score, coverage, ids = enabling_environment(card, framework)
-    rows = ["| action | addressed to | status |", "|---|---|---|"]
+    rows = [f"| {w['action']} | {w['to']} | {w['status']} |", "|---|---|---|"]
     for action_id in ids:
         node = framework.node(action_id)
         result = card.node(action_id)
+        level = w["not rated"]
+        scale = framework.scale_of(node)
+        if result.level is not None:
+            level = result.level if scale is None else scale.level(result.level).label.get(language)
         rows.append(
-            f"| {action_id} {node.title.get(language)[:90]} | {', '.join(node.tags)} | {result.level or 'not rated'} |"
+            f"| {action_id} {node.title.get(language)[:90]} | {', '.join(node.tags)} | {level} |"
         )
-    return ReportSection(
-        title="Enabling environment (actions owned by others)",
-        body=f"Scored separately and never counted against the city: {_n(score)} / 100 "
-        f"({coverage:.0%} of {len(ids)} actions rated). The city's own score, above, counts "
-        "only the actions addressed to cities.\n\n" + "\n".join(rows),
-        order=10,
-    )
+    share = f"{coverage:.0%}".replace("%", "\u00a0%") if language == "fr" else f"{coverage:.0%}"
+    intro = w["enabling intro"].format(score=_n(score, language), coverage=share, count=len(ids))
+    return ReportSection(title=w["enabling title"], body=intro + "\n\n" + "\n".join(rows), order=10)
 
 
 @hookimpl
@@ -79,6 +122,7 @@ def integration_index_report_sections(
     if framework.id != FRAMEWORK_ID or not cards:
         return None
     language = str(options.get("language") or "en")
+    w = _words(language)
     card = cards[0]
     sections = []
     if report == "score":
@@ -99,18 +143,14 @@ def integration_index_report_sections(
             f"{c.title.get(language)} ({sum(1 for p in framework.practices if p.category == c.id)})"
             for c in framework.practice_categories
         )
-        body = f"The paper's library of city solutions: {counts}."
+        body = w["library"].format(counts=counts)
         if lines:
-            body += "\n\nPractices linked to the city's actions still to develop:\n\n" + "\n".join(
-                lines
-            )
-        sections.append(
-            ReportSection(title="City solutions from the GFMD paper", body=body, order=20)
-        )
+            body += "\n\n" + w["linked"] + "\n\n" + "\n".join(lines)
+        sections.append(ReportSection(title=w["solutions title"], body=body, order=20))
     if report == "plan":
         questions = [b for b in framework.texts if b.id.startswith("guiding-question")]
         body = "\n".join(
             f"{i}. {' '.join(q.text.get(language).split())}" for i, q in enumerate(questions, 1)
         )
-        sections.append(ReportSection(title="Guiding questions (GFMD 2020)", body=body, order=30))
+        sections.append(ReportSection(title=w["questions title"], body=body, order=30))
     return sections or None

@@ -6,8 +6,6 @@ methods) and hands it once to each worker process, whatever the start method.
 
 from __future__ import annotations
 
-import glob
-import heapq
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -15,12 +13,14 @@ from pathlib import Path
 import attrs
 
 from integration_index._io.documents import load_profile_file
+from integration_index._io.inputs import GLOB_CHARS, exists, expand_inputs, is_dir
 from integration_index._io.toml import locate, with_lines
 from integration_index._model.aggregation_use import aggregation_problems
 from integration_index._model.checks import check_profile
+from integration_index._model.cohort import CohortStats
 from integration_index._model.framework import Framework
 from integration_index._model.profile import CityProfile
-from integration_index._model.scorecard import ScoreCard
+from integration_index._model.scorecard import ScoreCard, WeightOverride
 from integration_index._scoring.context import ScoringContext
 from integration_index._scoring.engine import score_profile
 from integration_index.exceptions import (
@@ -31,6 +31,7 @@ from integration_index.exceptions import (
 )
 
 __all__ = [
+    "Overrides",
     "Renderer",
     "ScoreResult",
     "check_file",
@@ -77,8 +78,12 @@ def score_checked(
     path: str | None = None,
     profile_checked: bool = False,
     aggregations_checked: bool = False,
+    cohort: CohortStats | None = None,
+    overrides: Overrides | None = None,
 ) -> ScoreCard:
-    """Check that *profile* fits *framework* (and every framework it names), then score it.
+    """Check that *profile* fits *framework* (and every framework it names), then score it
+    (against *cohort*, when the framework needs one); record *overrides* (the weights a run
+    replaced in *framework*, and where they come from) on the card.
 
     A batch that already checked the profile (against another of its frameworks) or the
     framework's aggregation methods says so with *profile_checked* / *aggregations_checked*.
@@ -105,10 +110,21 @@ def score_checked(
         if problems:
             problems = with_lines(problems, text)
             raise ProfileError(problems[0].message, path=path, problems=problems)
-    plan, version = context.plan(framework), context.engine_version
-    return score_profile(
-        profile, framework, context.aggregations, engine_version=version, plan=plan
+    card = score_profile(
+        profile,
+        framework,
+        context.aggregations,
+        engine_version=context.engine_version,
+        cohort=cohort,
+        plan=context.plan(framework),
     )
+    if overrides is not None:
+        card = attrs.evolve(card, weight_overrides=overrides[0], weights_source=overrides[1])
+    return card
+
+
+#: The weights a run replaced in a framework, and where they come from.
+Overrides = tuple[tuple[WeightOverride, ...], str]
 
 
 def _check_aggregations(framework: Framework, context: ScoringContext) -> None:
@@ -129,89 +145,6 @@ def check_file(path: str, context: ScoringContext) -> None:
         raise ProfileError(problems[0].message, path=path, problems=problems)
 
 
-_GLOB_CHARS = frozenset("*?[")
-
-
-def _is_dir(path: Path) -> bool:
-    try:
-        return path.is_dir()
-    except (OSError, ValueError):  # a name the system refuses: reading it will say why
-        return False
-
-
-def _exists(path: Path) -> bool:
-    try:
-        return path.exists()
-    except (OSError, ValueError):
-        return False
-
-
-def expand_inputs(inputs: Iterable[str | os.PathLike[str]], suffix: str = ".toml") -> Iterator[str]:
-    """Files as given, directories recursively (``*.toml``: each directory's files by name, then
-    its subdirectories by name), globs expanded (sorted).
-
-    A directory or a glob that yields nothing raises ProfileError naming it, once the inputs
-    before it have been yielded.
-    """
-    for item in inputs:
-        text = os.fspath(item)
-        if not text:  # Path("") would be the current directory
-            raise ProfileError("empty path, expected a file, a directory or a glob", path=text)
-        path = Path(text)
-        if _is_dir(path):
-            any_file = False
-            try:
-                for found_path in _walk(text, suffix):
-                    any_file = True
-                    yield found_path
-            except OSError as exc:
-                raise ProfileError(
-                    f"cannot list the files: {exc.strerror or exc}", path=exc.filename or text
-                ) from None
-            if not any_file:
-                raise ProfileError(f"no profiles (*{suffix} files) in this directory", path=text)
-        elif _GLOB_CHARS & set(text) and not _exists(path):
-            found = sorted(p for p in glob.glob(text, recursive=True) if Path(p).is_file())
-            if not found:
-                raise ProfileError("the pattern matches no file", path=text)
-            yield from found
-        else:
-            yield text
-
-
-# Names are sorted this many at a time, so a huge directory never sits whole in memory.
-_NAMES_AT_ONCE = 10_000
-
-
-def _sorted_names(directory: str, keep: Callable[[os.DirEntry[str]], bool]) -> Iterator[str]:
-    """The names of the entries of *directory* that *keep* accepts, in sorted order.
-
-    Each pass over the directory keeps only the next ``_NAMES_AT_ONCE`` names after the last one
-    yielded (a bounded heap), so memory stays flat however many files the directory holds.
-    """
-    last: str | None = None
-    while True:
-        with os.scandir(directory) as entries:
-            batch = heapq.nsmallest(
-                _NAMES_AT_ONCE,
-                (e.name for e in entries if (last is None or e.name > last) and keep(e)),
-            )
-        yield from batch
-        if len(batch) < _NAMES_AT_ONCE:
-            return
-        last = batch[-1]
-
-
-def _walk(directory: str, suffix: str) -> Iterator[str]:
-    """Files ending in *suffix* under *directory*: a directory's files sorted by name, then its
-    subdirectories, sorted by name, each walked the same way."""
-    for name in _sorted_names(directory, lambda e: e.name.endswith(suffix) and e.is_file()):
-        yield os.path.join(directory, name)
-    # Links to directories are not followed: a link loop cannot make the walk endless.
-    for name in _sorted_names(directory, lambda e: e.is_dir(follow_symlinks=False)):
-        yield from _walk(os.path.join(directory, name), suffix)
-
-
 Item = str | CityProfile | ProfileError
 
 
@@ -224,6 +157,8 @@ class _Job:
     keep_profile: bool
     render: Renderer | None
     skip_unassessed: bool = False
+    cohorts: Mapping[str, CohortStats] = attrs.field(factory=dict)
+    overrides: Mapping[str, Overrides] = attrs.field(factory=dict)
     # Checked once per batch, not per card: each framework's aggregation methods.
     aggregation_errors: Mapping[str, FrameworkError] = attrs.field(factory=dict)
 
@@ -262,6 +197,8 @@ def _score_one(item: Item, label: str, job: _Job) -> ScoreResult:
                 path=path,
                 profile_checked=bool(cards),  # the first card checked the profile
                 aggregations_checked=True,
+                cohort=job.cohorts.get(framework_id),
+                overrides=job.overrides.get(framework_id),
             )
             cards.append(card)
     except IntegrationIndexError as exc:
@@ -356,7 +293,7 @@ def _labelled(items: Iterable[str | os.PathLike[str] | CityProfile]) -> Iterator
         if not text:  # Path("") is the current directory: never walk it by accident
             yield ProfileError("empty path, expected a file, a directory or a glob"), text
             continue
-        if _is_dir(Path(text)) or (_GLOB_CHARS & set(text) and not _exists(Path(text))):
+        if is_dir(Path(text)) or (GLOB_CHARS & set(text) and not exists(Path(text))):
             try:
                 for path in expand_inputs([text]):
                     yield path, path
@@ -388,8 +325,13 @@ def score_inputs(
     render: Renderer | None = None,
     start_method: str | None = None,
     skip_unassessed: bool = False,
+    cohorts: Mapping[str, CohortStats] | None = None,
+    overrides: Mapping[str, Overrides] | None = None,
 ) -> Iterator[ScoreResult]:
     """Score many inputs against *context*, yielding one result per input, in input order.
+
+    *cohorts* gives, per framework id, the cohort statistics of the frameworks that need them;
+    *overrides*, per framework id, the weights the run replaced (recorded on the cards).
 
     *start_method* chooses how worker processes start ("fork" where available, else "spawn", by
     default); the results are the same either way. With *skip_unassessed*, a profile is scored
@@ -408,6 +350,8 @@ def score_inputs(
         keep_profile=keep_profiles,
         render=render,
         skip_unassessed=skip_unassessed,
+        cohorts=dict(cohorts or {}),
+        overrides=dict(overrides or {}),
     )
     labelled = _labelled(inputs)
     if jobs <= 1:

@@ -8,6 +8,7 @@ TOML parser or the locator can give one) and the key path inside the document (f
 from __future__ import annotations
 
 __all__ = [
+    "AnalysisInputError",
     "FrameworkError",
     "IntegrationIndexError",
     "PluginError",
@@ -133,6 +134,12 @@ class ProfileError(IntegrationIndexError, ValueError):
 
 class FrameworkError(IntegrationIndexError, ValueError):
     """A framework definition could not be read or is invalid."""
+
+
+class AnalysisInputError(IntegrationIndexError, ValueError):
+    """A cohort, its saved statistics, a weights file or a scenario file could not be used: no
+    cohort where a criterion needs one, statistics for another framework, an unknown node or a
+    negative weight in an override, a scenario that does not fit its profile."""
 
 
 class ScoreCardError(IntegrationIndexError, ValueError):

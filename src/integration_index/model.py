@@ -7,6 +7,7 @@ keyword; none holds a mutable container, so every object hashes.
 
 from __future__ import annotations
 
+from integration_index._model.cohort import CohortStats, IndicatorStats, Normalisation
 from integration_index._model.context import (
     CompetenceExclusion,
     Condition,
@@ -20,14 +21,18 @@ from integration_index._model.frozen import FrozenDict
 from integration_index._model.profile import Assessment, City, CityProfile, Evidence, Exclusion
 from integration_index._model.report import ReportSection
 from integration_index._model.scale import Goalposts, Level, Scale
+from integration_index._model.scenario import Scenario, ScenarioRating
 from integration_index._model.scorecard import (
     AppliedModifier,
     ContextEntry,
     NodeResult,
     NodeScore,
+    NormalisationUsed,
     ScoreCard,
+    WeightOverride,
 )
 from integration_index._model.text import Source, Text
+from integration_index._model.weights import Weights
 from integration_index._scoring.aggregations import Aggregation
 
 __all__ = [
@@ -36,6 +41,7 @@ __all__ = [
     "Assessment",
     "City",
     "CityProfile",
+    "CohortStats",
     "CompetenceExclusion",
     "Condition",
     "ContextEntry",
@@ -48,19 +54,26 @@ __all__ = [
     "FrozenDict",
     "Goalposts",
     "Horizon",
+    "IndicatorStats",
     "Level",
     "Link",
     "ModifierRule",
     "NodeResult",
     "NodeScore",
+    "Normalisation",
+    "NormalisationUsed",
     "Practice",
     "PracticeCategory",
     "Relation",
     "ReportSection",
     "Scale",
+    "Scenario",
+    "ScenarioRating",
     "ScoreCard",
     "Settings",
     "Source",
     "Text",
     "TextBlock",
+    "WeightOverride",
+    "Weights",
 ]

@@ -1,8 +1,10 @@
 """Helpers for testing integration-index and its plugins.
 
-* Hypothesis strategies: ``frameworks()`` (whole valid frameworks), ``profiles()`` (valid
-  profiles for any framework, yours included), and their parts ``scales()``, ``criteria()``,
-  ``goalposts()`` and ``contextual_factors()``.
+* Hypothesis strategies: ``frameworks()`` (whole valid frameworks; with ``cohort=True`` also
+  cohort rules, missing-value rules and switched-off criteria), ``profiles()`` (valid profiles
+  for any framework, yours included), ``cohorts()`` (cohort statistics for a framework), and
+  their parts ``scales()``, ``criteria()``, ``goalposts()``, ``normalisations()`` and
+  ``contextual_factors()``.
 * ``check_framework()``: a conformance check a plugin author runs on a framework.
 
 Hypothesis is a test dependency, not a runtime one: importing this module requires it.
@@ -12,34 +14,38 @@ from __future__ import annotations
 
 import datetime
 import itertools
-import random
 from collections.abc import Mapping, Sequence
-from typing import Literal
+from typing import Literal, get_args
 
 import attrs
 from hypothesis import strategies as st
 
-from integration_index._api.core import resolve_registry
-from integration_index._io.convert import model_converter
-from integration_index._io.documents import dumps_profile, profile_from_text
+from integration_index._conformance import check_framework
 from integration_index._model import context as _context
 from integration_index._model import profile as _profile
-from integration_index._model.aggregation_use import aggregation_problems
+from integration_index._model.cohort import (
+    CohortStats,
+    IndicatorStats,
+    MissingRule,
+    Normalisation,
+    NormalisationMethod,
+)
 from integration_index._model.context import ContextualFactor
 from integration_index._model.criteria import EVIDENCE_RULES, Criterion, EvidenceRule
 from integration_index._model.framework import AGGREGATIONS, Framework, Settings
 from integration_index._model.profile import CityProfile
 from integration_index._model.scale import Goalposts, Level, Scale
 from integration_index._model.text import Text
-from integration_index._plugins.registry import Registry
-from integration_index._scoring.engine import Plan, score_profile
+from integration_index._scoring.plan import Plan
 
 __all__ = [
     "check_framework",
+    "cohorts",
     "contextual_factors",
     "criteria",
     "frameworks",
     "goalposts",
+    "normalisations",
     "profiles",
     "scales",
 ]
@@ -82,6 +88,15 @@ _COVERAGES = st.just(0.0) | st.floats(0.0, 1.0)
 _ITEMS = st.sampled_from([1, 1, 2, 3])
 #: At most this many nodes in a generated criteria tree, besides one path to the chosen depth.
 _MAX_NODES = 10
+#: With cohort features: a missing-value rule now and then (None: inherit), weight 0 one time in 4.
+_MISSING: st.SearchStrategy[MissingRule | None] = st.sampled_from(
+    [None, None, None, "skip", "zero", "mean"]
+)
+_SWITCHED_OFF = st.integers(0, 3).map(lambda n: n == 0)
+#: Measured values of a cohort-normalised leaf: around [0, 100], ties, 0 and negatives included.
+_MEASURED = st.sampled_from([0.0, 10.0, 50.0, 100.0, -5.0]) | st.floats(-20.0, 120.0)
+_METHODS: tuple[NormalisationMethod, ...] = get_args(NormalisationMethod)
+_WINSORISE: tuple[tuple[float, float] | None, ...] = (None, None, (0.05, 0.95), (0.0, 0.5))
 
 
 @st.composite
@@ -110,6 +125,20 @@ def goalposts(draw: st.DrawFn) -> Goalposts:
         direction=draw(st.sampled_from(["higher", "lower"])),
         target=[None, low, high, draw(st.floats(low, high))][draw(st.integers(0, 3))],
         unit=draw(st.sampled_from([None, "%", "per 1000", "EUR"])),
+    )
+
+
+@st.composite
+def normalisations(draw: st.DrawFn) -> Normalisation:
+    """A cohort normalisation rule: any method and direction, winsorised or not; a target
+    (on the measured values' scale, about 0 to 100) for "distance_to_target"."""
+    method = draw(st.sampled_from(_METHODS))
+    return Normalisation(
+        method=method,
+        direction=draw(st.sampled_from(["higher", "lower"])),
+        target=draw(st.floats(0.0, 100.0)) if method == "distance_to_target" else None,
+        winsorise=draw(st.sampled_from(_WINSORISE)),
+        unit=draw(st.sampled_from([None, "%"])),
     )
 
 
@@ -147,15 +176,19 @@ def criteria(
     scale_ids: Sequence[str] = ("s",),
     quantitative: bool = True,
     max_nodes: int = _MAX_NODES,
+    cohort: bool = False,
 ) -> Criterion:
     """A criteria subtree rooted at id *prefix*, exactly *depth* levels deep on its first path.
 
     Leaves are rated on one of *scale_ids* or on the framework's default scale (``scale`` None),
     or, with *quantitative*, measured against [`goalposts`][integration_index.testing.goalposts].
     Beside the path to *depth*, the tree has at most *max_nodes* nodes. A node's aggregation may
-    be None (the framework's).
+    be None (the framework's). With *cohort*, some nodes weigh 0 (switched off; never every
+    child of a node), some declare a missing-value rule, and, with *quantitative*, some leaves
+    are normalised against the cohort ([`normalisations`][integration_index.testing.normalisations]).
     """
-    return _node(draw, prefix, depth, True, [max_nodes], (aggregations, scale_ids, quantitative))
+    options = (aggregations, scale_ids, quantitative, cohort)
+    return _node(draw, prefix, depth, True, [max_nodes], options)
 
 
 def _node(
@@ -164,15 +197,22 @@ def _node(
     depth: int,
     deep: bool,
     budget: list[int],
-    options: tuple[Sequence[str], Sequence[str], bool],
+    options: tuple[Sequence[str], Sequence[str], bool, bool],
 ) -> Criterion:
-    aggregations, scale_ids, quantitative = options
+    aggregations, scale_ids, quantitative, cohort = options
     node = Criterion(
         id=prefix, title=Text(en=f"Node {prefix}"), weight=draw(_WEIGHTS), target=draw(_TARGETS)
     )
+    if cohort:
+        weight = 0.0 if draw(_SWITCHED_OFF) else node.weight
+        node = attrs.evolve(node, weight=weight, missing=draw(_MISSING))
     if depth <= 1 or (not deep and (budget[0] <= 0 or draw(st.booleans()))):
-        if quantitative and draw(st.integers(0, 2)) == 0:
+        measured = draw(st.integers(0, 2)) if quantitative else 2
+        if measured == 0:
             return attrs.evolve(node, goalposts=draw(goalposts()), evidence_rule=draw(_RULES))
+        if measured == 1 and cohort:
+            rule = draw(normalisations())
+            return attrs.evolve(node, normalisation=rule, evidence_rule=draw(_RULES))
         scale = draw(st.sampled_from([None, *scale_ids]))
         return attrs.evolve(node, scale=scale, evidence_rule=draw(_RULES))
     count = draw(st.integers(1, max(1, min(4, budget[0]))))
@@ -181,6 +221,8 @@ def _node(
         _node(draw, f"{prefix}.{index}", depth - 1, deep and not index, budget, options)
         for index in range(count)
     )
+    if all(child.weight == 0.0 for child in children):  # at least one child must count
+        children = (attrs.evolve(children[0], weight=1.0), *children[1:])
     aggregation = draw(st.sampled_from([None, *aggregations]))
     threshold = draw(_THRESHOLDS) if aggregation in (None, "gate") else None
     return attrs.evolve(node, aggregation=aggregation, gate_threshold=threshold, children=children)
@@ -251,13 +293,16 @@ def frameworks(
     min_coverage: float | None = None,
     quantitative: bool = True,
     context: bool = True,
+    cohort: bool = False,
 ) -> Framework:
     """A valid framework drawn from the whole framework format.
 
     One to three scales; one to four top-level subtrees (see
     [`criteria`][integration_index.testing.criteria]), the first as deep as a depth drawn up to
     *max_depth*; any of *aggregations* and of the evidence rules, per node and as defaults;
-    quantitative leaves unless *quantitative* is False. With *context*, zero to
+    quantitative leaves unless *quantitative* is False. With *cohort*, switched-off criteria
+    (weight 0), missing-value rules and leaves normalised against a cohort (score them against
+    [`cohorts`][integration_index.testing.cohorts]). With *context*, zero to
     four contextual factors of any kind, zero to four modifier rules with any effect and
     condition test (or none), and competence exclusions. *min_coverage* None draws any value in
     [0, 1] (0 half the time).
@@ -265,7 +310,7 @@ def frameworks(
     scale_ids = ["s", "t", "u"][: draw(st.integers(1, 3))]
     budget = [draw(st.integers(1, _MAX_NODES))]
     depth = draw(st.sampled_from(range(1, max_depth + 1)))
-    options = (aggregations, scale_ids, quantitative)
+    options = (aggregations, scale_ids, quantitative, cohort)
     tops = _node(draw, "c", depth + 1, True, budget, options).children  # "c" is the root
     nodes = {node.id: node for top in tops for node in top.walk()}
     counts = [draw(st.integers(0, high)) if context else 0 for high in (4, 4, 2)]
@@ -295,6 +340,33 @@ def frameworks(
         contextual_factors=tuple(factors),
         modifiers=tuple(rules),
         competence_exclusions=tuple(exclusions),
+    )
+
+
+@st.composite
+def cohorts(draw: st.DrawFn, framework: Framework) -> CohortStats:
+    """Statistics of a cohort of one to six profiles for every leaf of *framework* that needs
+    them (a cohort rule, or missing values imputed with the cohort mean): measured values for a
+    measured leaf (about 0 to 100 under a cohort rule; at, between and beyond the goalposts),
+    level values for a leaf on a scale."""
+    plan = Plan(framework)
+    indicators: dict[str, IndicatorStats] = {}
+    size = 1
+    for leaf_id in plan.needs_cohort:
+        i = plan.index[leaf_id]
+        posts, levels = plan.goalposts[i], plan.level_values[i]
+        if posts is not None:
+            width = posts.max - posts.min
+            value = st.floats(posts.min - width, posts.max + width)
+        elif levels is not None:
+            value = st.sampled_from(sorted(levels.values()))
+        else:
+            value = _MEASURED
+        values = draw(st.lists(value, min_size=1, max_size=6))
+        size = max(size, len(values))
+        indicators[leaf_id] = IndicatorStats.from_values(values, plan.normalisation[i])
+    return CohortStats(
+        framework_id=framework.id, indicators=indicators, size=size, source="generated"
     )
 
 
@@ -332,7 +404,7 @@ def profiles(
     return CityProfile(
         city=_profile.City(
             id=draw(st.sampled_from(["rivermouth", "x", "city-9"])),
-            name=draw(_NAMES | _ANY),
+            name=draw(_NAMES | _ANY.filter(str.strip)),
             country=draw(st.none() | _NAMES),
             population=draw(st.none() | st.integers(0, 10**7)),
         ),
@@ -356,6 +428,8 @@ def _evidence_for(draw: st.DrawFn, framework: Framework, leaf: Criterion) -> _pr
         marks = [posts.min, posts.max, *([] if posts.target is None else [posts.target])]
         beyond = st.floats(posts.min - width, posts.max + width)
         rating: str | float = draw(st.sampled_from(marks) if draw(st.booleans()) else beyond)
+    elif leaf.normalisation is not None:
+        rating = draw(_MEASURED)
     else:
         rating = draw(st.sampled_from(list(framework.rating_levels[leaf.id] or ())))
     source, date, assessor, reference, effort = draw(_PROVENANCE)
@@ -369,82 +443,3 @@ def _evidence_for(draw: st.DrawFn, framework: Framework, leaf: Criterion) -> _pr
         reference=reference,
         effort=effort,
     )
-
-
-def _sample(
-    framework: Framework, pick: str, counts: Sequence[int], rng: random.Random
-) -> CityProfile:
-    """A profile rating each leaf a number of times drawn from *counts*: at values worth 1 (*pick*
-    "max") or 0 ("min") whatever target a modifier sets, or at random. A measured extreme lies one
-    goalpost span beyond a goalpost (it is clipped)."""
-    evidence = []
-    for leaf in (leaf for leaf in framework.leaves for _ in range(rng.choice(counts))):
-        posts = leaf.goalposts
-        if posts is None:
-            levels = list(framework.rating_levels[leaf.id] or ())  # level ids, lowest first
-            index = {"max": -1, "min": 0}.get(pick, rng.randrange(len(levels)))
-            rating: str | float = levels[index]
-        elif pick == "any":
-            rating = rng.uniform(1.5 * posts.min - posts.max / 2, 1.5 * posts.max - posts.min / 2)
-        else:
-            higher = (pick == "max") == (posts.direction == "higher")
-            rating = 2 * posts.max - posts.min if higher else 2 * posts.min - posts.max
-        evidence.append(_profile.Evidence(criterion=leaf.id, rating=rating, source="document"))
-    return CityProfile(
-        city=_profile.City(id=pick, name=pick.title()),
-        assessment=_profile.Assessment(frameworks=(framework.id,), date=_DAY),
-        evidence=tuple(evidence),
-    )
-
-
-def check_framework(
-    framework: Framework, *, samples: int = 50, seed: int = 0, registry: Registry | None = None
-) -> list[str]:
-    """Check that a framework behaves as the scoring contract says; return the failures.
-
-    It checks that the framework survives a round trip to plain data; that a profile rating every
-    leaf at its maximum scores 100 and at its minimum scores 0; that an empty profile scores
-    None with bounds 0 and 100; and, on *samples* random profiles, that every score and bound
-    lies in [0, 100] with lower <= score <= upper and that a profile survives a TOML round trip.
-    Aggregation methods are looked up in *registry* (default: the default registry, every
-    installed plugin); an unknown one is the only failure reported. An empty list means the
-    framework conforms.
-    """
-    aggregations = resolve_registry(registry).aggregations()
-    if unknown := aggregation_problems(framework, aggregations):
-        return [problem.message for problem in unknown]
-    rng = random.Random(seed)
-    failures: list[str] = []
-    plan = Plan(framework)
-    converter = model_converter()
-    if converter.structure(converter.unstructure(framework), Framework) != framework:
-        failures.append("the framework does not survive unstructure/structure unchanged")
-    for pick, expected in (("max", 100.0), ("min", 0.0)):
-        extreme = _sample(framework, pick, [1], rng)
-        score = score_profile(extreme, framework, aggregations, plan=plan).overall.raw.score
-        if score is None or abs(score - expected) > 1e-9:
-            failures.append(f"every leaf at its {pick}imum scores {score}, expected {expected}")
-    empty = _sample(framework, "empty", [0], rng)
-    raw = score_profile(empty, framework, aggregations, plan=plan).overall.raw
-    if raw.score is not None or raw.lower != 0.0 or raw.upper != 100.0:
-        failures.append(
-            f"an empty profile gives {raw.score}, [{raw.lower}, {raw.upper}]; expected None, [0, 100]"
-        )
-    for sample in range(samples):
-        drawn = _sample(framework, "any", [0, 1, 1, 2, 3], rng)
-        card = score_profile(drawn, framework, aggregations, plan=plan)
-        for result in (card.overall, *card.nodes):
-            for node in (result.raw, result.adjusted):
-                low, high, value = node.lower, node.upper, node.score
-                if node.applicable and (
-                    low is None
-                    or high is None
-                    or not 0.0 <= low <= high <= 100.0
-                    or (value is not None and not low - 1e-9 <= value <= high + 1e-9)
-                ):
-                    failures.append(
-                        f"sample {sample}: node {result.id!r} has score {value} outside [{low}, {high}]"
-                    )
-        if profile_from_text(dumps_profile(drawn)) != drawn:
-            failures.append(f"sample {sample}: the profile does not survive a TOML round trip")
-    return failures

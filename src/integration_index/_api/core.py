@@ -12,7 +12,18 @@ import os
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 
-from integration_index._batch import Renderer, ScoreResult, score_checked, score_inputs
+import attrs
+
+from integration_index._api.runs import (
+    CohortInput,
+    WeightsInput,
+    accumulate,
+    apply_weights,
+    enough,
+    needs_cohort,
+    resolve_cohort,
+)
+from integration_index._batch import Overrides, Renderer, ScoreResult, score_checked, score_inputs
 from integration_index._io import documents
 from integration_index._io.cards import (
     scorecard_from_dict,
@@ -21,6 +32,7 @@ from integration_index._io.cards import (
     scorecard_to_json,
 )
 from integration_index._model.checks import check_profile as _check_profile
+from integration_index._model.cohort import CohortStats
 from integration_index._model.crosswalk import Relation
 from integration_index._model.framework import Framework
 from integration_index._model.profile import CityProfile
@@ -28,7 +40,7 @@ from integration_index._model.scorecard import ScoreCard
 from integration_index._plugins.registry import PluginInfo, Registry
 from integration_index._scoring.context import ScoringContext
 from integration_index._version import version
-from integration_index.exceptions import Problem, ProfileError
+from integration_index.exceptions import AnalysisInputError, Problem, ProfileError
 
 __all__ = [
     "check_profile",
@@ -245,21 +257,38 @@ def score(
     framework: Framework | str | None = None,
     *,
     registry: Registry | None = None,
+    cohort: CohortInput = None,
+    weights: WeightsInput = None,
 ) -> ScoreCard:
     """Score a profile against one framework; a pure, deterministic function.
 
     *framework* is a Framework, a registered framework's id, or None when the profile names
     exactly one framework.
 
+    Args:
+        profile: The profile.
+        framework: The framework (object or id); None for the profile's only one.
+        registry: Where a framework id is looked up (default: the default registry).
+        cohort: For a framework whose criteria are normalised against a cohort (or impute the
+            cohort mean): its statistics ([`cohort_stats`][integration_index.cohort_stats],
+            [`load_cohort_stats`][integration_index.load_cohort_stats]) or the cohort's profiles
+            (objects or paths).
+        weights: Weights overriding the framework's for this run: a mapping of node id to weight,
+            or [`load_weights`][integration_index.load_weights]'s result; the card records them.
+
     Raises:
         ProfileError: the profile does not fit the framework (every problem is listed).
         UnknownFrameworkError: the framework id is not registered.
         PluginError: a plugin's aggregation method failed or returned an invalid value.
+        AnalysisInputError: the framework needs a cohort and none was given, or the weights do
+            not fit it.
     """
     chosen = framework if framework is not None else only_framework(profile)
     context = scoring_context([chosen], registry=registry)
     resolved = chosen if isinstance(chosen, Framework) else context.framework(chosen)
-    return score_checked(profile, resolved, context)
+    weighted, overrides = apply_weights(resolved, weights)
+    stats = resolve_cohort(cohort, [resolved]).get(resolved.id)
+    return score_checked(profile, weighted, context, cohort=stats, overrides=overrides)
 
 
 def score_many(
@@ -273,6 +302,8 @@ def score_many(
     start_method: str | None = None,
     skip_unassessed: bool = False,
     registry: Registry | None = None,
+    cohort: CohortInput = None,
+    weights: WeightsInput = None,
 ) -> Iterator[ScoreResult]:
     """Score many profiles, yielding one [`ScoreResult`][integration_index.ScoreResult] per
     input, in input order.
@@ -292,15 +323,21 @@ def score_many(
         skip_unassessed: Score each profile only against the requested frameworks it assesses
             (its result may then have no card) instead of failing.
         registry: Where framework ids are looked up (default: the default registry).
+        cohort: For frameworks that need a cohort: its statistics (or them by framework id), or
+            its profiles. None: the inputs are the cohort, read twice (so not an iterator).
+        weights: Weights overriding those of *frameworks* (then required) for this run.
 
-    A bad input never stops the others: its result carries the error. Memory stays flat: at
-    most a few chunks per worker are in flight.
+    A bad input never stops the others (its result carries the error). Memory stays flat.
+
+    Raises:
+        AnalysisInputError: bad weights, or a cohort needed from a one-shot iterator.
     """
     if isinstance(inputs, str | os.PathLike | CityProfile):
         inputs = [inputs]  # one input, not an iterable of characters
     chosen = _sequence_of_frameworks(frameworks) if frameworks is not None else None
     context = scoring_context(chosen or (), registry=registry)
     wanted = [f.id if isinstance(f, Framework) else f for f in chosen] if chosen else None
+    context, overrides = _weighted(context, wanted, weights)
     return score_inputs(
         inputs,
         context,
@@ -311,4 +348,47 @@ def score_many(
         render=render,
         start_method=start_method,
         skip_unassessed=skip_unassessed,
+        cohorts=_cohorts(inputs, context, wanted, cohort),
+        overrides=overrides,
     )
+
+
+def _cohorts(
+    inputs: Iterable[str | os.PathLike[str] | CityProfile],
+    context: ScoringContext,
+    wanted: Sequence[str] | None,
+    cohort: CohortInput,
+) -> dict[str, CohortStats]:
+    """The cohort statistics of the frameworks scored that need them: from *cohort*, else from
+    a first pass over the inputs."""
+    scored = (
+        [context.frameworks[f] for f in wanted] if wanted else list(context.frameworks.values())
+    )
+    cohorts = resolve_cohort(cohort, scored)
+    missing = [f for f in scored if needs_cohort(f) and f.id not in cohorts]
+    if missing:
+        if iter(inputs) is inputs:
+            raise AnalysisInputError(
+                f"framework {missing[0].id!r} normalises criteria against the cohort, which needs "
+                "the inputs twice: give them as a list (not a one-shot iterator), or give "
+                "cohort= (statistics or profiles)"
+            )
+        cohorts.update(enough(accumulate(inputs, missing)))
+    return cohorts
+
+
+def _weighted(
+    context: ScoringContext, wanted: Sequence[str] | None, weights: WeightsInput
+) -> tuple[ScoringContext, dict[str, Overrides]]:
+    """The context with the run's weights in the frameworks asked, and their overrides."""
+    if weights is None:
+        return context, {}
+    if not wanted:
+        raise AnalysisInputError("weights= needs the frameworks to score (frameworks=[...])")
+    frameworks = dict(context.frameworks)
+    overrides = {}
+    for framework_id in wanted:
+        frameworks[framework_id], found = apply_weights(context.framework(framework_id), weights)
+        if found is not None:
+            overrides[framework_id] = found
+    return attrs.evolve(context, frameworks=frameworks), overrides

@@ -1,5 +1,5 @@
-"""The modes of use as public functions (development plans, progress, peer reviews, rankings)
-and their Markdown reports, with the sections plugins add.
+"""The modes of use as public functions (development plans, progress, peer reviews, rankings);
+their reports are in _api/reports.py.
 
 They are generic: they work on any framework's score cards, a framework given as an object or
 as a registered id.
@@ -7,10 +7,11 @@ as a registered id.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from integration_index._analysis.compare import Ranking, rank
 from integration_index._analysis.peer_review import PeerReview, review
+from integration_index._analysis.peers import PeerRule
 from integration_index._analysis.plan import DevelopmentPlan
 from integration_index._analysis.plan import development_plan as _development_plan
 from integration_index._analysis.progress import ProgressReport, compare_assessments
@@ -20,20 +21,15 @@ from integration_index._model.framework import Framework
 from integration_index._model.profile import CityProfile
 from integration_index._model.scorecard import ScoreCard
 from integration_index._plugins.registry import Registry
-from integration_index._reports import markdown, modes
-from integration_index._reports import plan as plan_reports
 
 __all__ = [
     "DEFAULT_POPULATION_BANDS",
     "development_plan",
     "merge_reviews",
+    "framework_of",
     "peer_review",
-    "peer_review_markdown",
-    "plan_markdown",
-    "profile_markdown",
-    "progress_markdown",
     "rank_cities",
-    "ranking_markdown",
+    "same_framework",
     "track_progress",
 ]
 
@@ -46,13 +42,13 @@ and "1,000,000+".
 """
 
 
-def _framework_of(
+def framework_of(
     framework: Framework | str | None, fallback: str, registry: Registry | None
 ) -> Framework:
     return resolve_registry(registry).resolve(framework or fallback)
 
 
-def _same_framework(what: str, framework_id: str, framework: Framework) -> None:
+def same_framework(what: str, framework_id: str, framework: Framework) -> None:
     """A card, plan or review must come from the framework it is read with."""
     if framework_id != framework.id:
         raise ValueError(
@@ -77,8 +73,8 @@ def development_plan(
     *profile* supplies the evidence's ``effort`` marks; *target* (0-100) overrides every
     criterion's target; *framework* defaults to the registered framework the card names.
     """
-    chosen = _framework_of(framework, card.framework_id, registry)
-    _same_framework("score card", card.framework_id, chosen)
+    chosen = framework_of(framework, card.framework_id, registry)
+    same_framework("score card", card.framework_id, chosen)
     return _development_plan(card, chosen, profile, target=target)
 
 
@@ -95,7 +91,7 @@ def track_progress(
     """
     if len(cards) < 2:
         raise ValueError("progress needs at least two assessments")
-    return compare_assessments(cards, _framework_of(framework, cards[0].framework_id, registry))
+    return compare_assessments(cards, framework_of(framework, cards[0].framework_id, registry))
 
 
 def merge_reviews(
@@ -144,10 +140,10 @@ def peer_review(
     merged = profile if isinstance(profile, MergedReview) else merge([profile], sources=["profile"])
     reviewed = merged.profile
     chosen = framework if framework is not None else only_framework(reviewed)
-    resolved = _framework_of(chosen, "", registry)
+    resolved = framework_of(chosen, "", registry)
     if card is None:
         card = score(reviewed, resolved, registry=registry)
-    _same_framework("score card", card.framework_id, resolved)
+    same_framework("score card", card.framework_id, resolved)
     own = merged.self_assessment
     return review(
         reviewed,
@@ -165,13 +161,28 @@ def rank_cities(
     *,
     bands: Sequence[int] = DEFAULT_POPULATION_BANDS,
     sources: Sequence[str | None] | None = None,
+    peers: PeerRule | None = None,
+    intervals: Mapping[str, tuple[int, int]] | None = None,
 ) -> Ranking:
     """Rank cities by adjusted overall score (the latest assessment of each), overall and within
-    peer groups of similar population.
+    peer groups (of similar population by default), in O(n log n).
+
+    Equal scores to 2 decimals share a rank, competition style (1, 2, 2, 4). Each row shows the
+    city's bounds, the best and worst ranks they allow, and ``overlaps`` when its interval
+    overlaps another city's (their order is then not established).
 
     Two different assessments of one city on one date are ambiguous: an error, never decided by
     the order of the entries (the same assessment given twice counts once). *sources* names each
     entry (its file) in that error.
+
+    Args:
+        entries: (profile, card) pairs, one framework.
+        bands: Population band limits, for population peer groups.
+        sources: Each entry's file, for error messages.
+        peers: How peer groups form (by population band, country, region, a metadata key, a
+            contextual factor, or the k most similar cities); population bands by default.
+        intervals: City id -> (low, high) rank interval from an uncertainty analysis, shown in
+            the ranking.
 
     Raises:
         ValueError: the cards were scored against different frameworks.
@@ -181,112 +192,11 @@ def rank_cities(
     scored_with = sorted({card.framework_id for _, card in listed})
     if len(scored_with) > 1:
         raise ValueError(f"cannot rank cards of several frameworks together: {scored_with}")
-    return rank(listed, sorted(bands), sources=sources, refuse_ambiguous=True)
-
-
-# -- Markdown reports --------------------------------------------------------------------------
-
-
-def plan_markdown(
-    plan: DevelopmentPlan,
-    card: ScoreCard,
-    profile: CityProfile | None = None,
-    *,
-    framework: Framework | str | None = None,
-    language: str = "en",
-    registry: Registry | None = None,
-) -> str:
-    """A development plan as Markdown, with the sections plugins add."""
-    chosen = resolve_registry(registry)
-    resolved = _framework_of(framework, plan.framework_id, chosen)
-    _same_framework("plan", plan.framework_id, resolved)
-    _same_framework("score card", card.framework_id, resolved)
-    return plan_reports.plan_report(
-        plan, resolved, card, profile, language=language, sections=chosen.report_sections
-    )
-
-
-def progress_markdown(
-    report: ProgressReport,
-    profiles: Sequence[CityProfile] = (),
-    *,
-    cards: Sequence[ScoreCard] = (),
-    framework: Framework | str | None = None,
-    registry: Registry | None = None,
-) -> str:
-    """Progress between assessments as Markdown; *cards* (oldest first) go to plugins' sections."""
-    chosen = resolve_registry(registry)
-    resolved = _framework_of(framework, report.framework_id, chosen)
-    _same_framework("progress report", report.framework_id, resolved)
-    for card in cards:
-        _same_framework("score card", card.framework_id, resolved)
-    return modes.progress_report(
-        report, resolved, profiles, cards=cards, sections=chosen.report_sections
-    )
-
-
-def peer_review_markdown(
-    review: PeerReview,
-    profile: CityProfile | MergedReview,
-    *,
-    card: ScoreCard | None = None,
-    framework: Framework | str | None = None,
-    registry: Registry | None = None,
-) -> str:
-    """A peer-review report as Markdown: the reviewers and their files, the merge's warnings,
-    agreement (ordinal and interval alpha), the ratings changed from the self-assessment, and
-    per criterion the evidence log, consensus and findings.
-
-    *profile* is the reviewed profile, or the merged files the review was built from.
-    """
-    if isinstance(profile, MergedReview):
-        profile = profile.profile
-    chosen = resolve_registry(registry)
-    resolved = _framework_of(framework, review.framework_id, chosen)
-    _same_framework("peer review", review.framework_id, resolved)
-    if card is None:
-        card = score(profile, resolved, registry=chosen)
-    _same_framework("score card", card.framework_id, resolved)
-    return modes.peer_review_report(
-        review, resolved, card, profile, sections=chosen.report_sections
-    )
-
-
-def ranking_markdown(
-    ranking: Ranking,
-    *,
-    framework: Framework | str | None = None,
-    registry: Registry | None = None,
-) -> str:
-    """A ranking with peer groups as Markdown."""
-    resolved = _framework_of(framework, ranking.framework_id, resolve_registry(registry))
-    _same_framework("ranking", ranking.framework_id, resolved)
-    return markdown.compare_report(ranking, resolved)
-
-
-def profile_markdown(
-    profile: CityProfile,
-    frameworks: Sequence[Framework | str] | None = None,
-    *,
-    cards: Sequence[ScoreCard] = (),
-    language: str = "en",
-    registry: Registry | None = None,
-) -> str:
-    """One city through every framework it names (or *frameworks*), with the crosswalk's links.
-
-    *cards* are the profile's score cards, if already computed (one per framework, in order).
-    """
-    chosen = resolve_registry(registry)
-    resolved = [_framework_of(f, "", chosen) for f in (frameworks or profile.assessment.frameworks)]
-    scored = list(cards) or [score(profile, f, registry=chosen) for f in resolved]
-    if len(scored) != len(resolved):
-        raise ValueError(f"expected one card per framework ({len(resolved)}), got {len(scored)}")
-    for framework, card in zip(resolved, scored, strict=True):
-        _same_framework("score card", card.framework_id, framework)
-    return markdown.profile_report(
-        profile,
-        list(zip(resolved, scored, strict=True)),
-        language=language,
-        sections=chosen.report_sections,
-        crosswalks=chosen.crosswalks(),
+    return rank(
+        listed,
+        sorted(bands),
+        sources=sources,
+        refuse_ambiguous=True,
+        peers=peers,
+        intervals=intervals,
     )

@@ -36,12 +36,22 @@ _EXAMPLES = {
         integration-index score 'profiles/*.toml' --format tidy-csv --output nodes.csv
         integration-index score profiles/ --format xlsx --output scores.xlsx
         integration-index score profiles/ --format csv --csv-dialect excel-fr --output scores.csv
+        integration-index score examples/profiles --language fr
+        integration-index score examples/cohort/profiles \\
+            --framework-file examples/cohort/framework.toml --weights examples/cohort/weights.toml
+        integration-index score city.toml --framework-file examples/cohort/framework.toml \\
+            --cohort-stats cohort-stats.toml
     """,
     "report": """
         integration-index report examples/profiles/all-three/harbourton-2024.toml
+        integration-index report examples/profiles/all-three/harbourton-2024.toml \\
+            --format html --output harbourton.html
+        integration-index report examples/profiles/all-three/harbourton-2024.toml --language fr
     """,
     "plan": """
         integration-index plan examples/profiles/eurocities/rivermouth-2024.toml --target 75
+        integration-index plan examples/profiles/eurocities/rivermouth-2024.toml --language fr \\
+            --format html --output plan.html
     """,
     "progress": """
         integration-index progress examples/profiles/eurocities/rivermouth-2022.toml \\
@@ -57,6 +67,35 @@ _EXAMPLES = {
         integration-index compare examples/profiles --framework eurocities
         integration-index compare profiles/ --framework eurocities --bands 100000,500000
         integration-index compare profiles/ --framework eurocities --format xlsx -o ranking.xlsx
+        integration-index compare examples/profiles --framework eurocities --format html \\
+            --language fr --output ranking.html
+        integration-index compare examples/cohort/profiles \\
+            --framework-file examples/cohort/framework.toml --peers country
+        integration-index compare examples/cohort/profiles \\
+            --framework-file examples/cohort/framework.toml --peers similar \\
+            --similar-on population,metadata.coastal --k 5
+    """,
+    "what-if": """
+        integration-index what-if examples/cohort/profiles/barholby.toml \\
+            examples/cohort/scenario.toml --framework-file examples/cohort/framework.toml \\
+            --cohort examples/cohort/profiles
+        integration-index what-if examples/cohort/profiles/barholby.toml \\
+            examples/cohort/scenario.toml --framework-file examples/cohort/framework.toml \\
+            --cohort examples/cohort/profiles --language fr --format html -o what-if.html
+    """,
+    "cohort-stats": """
+        integration-index cohort-stats examples/cohort/profiles \\
+            --framework-file examples/cohort/framework.toml -o cohort-stats.toml
+    """,
+    "uncertainty": """
+        integration-index uncertainty examples/profiles --framework eurocities --seed 1
+        integration-index uncertainty profiles/ --framework eurocities --draws 10000 --top-k 5
+        integration-index uncertainty profiles/ --framework eurocities --sources weights,aggregation \\
+            --weights dirichlet:20 --format json -o uncertainty.json
+    """,
+    "serve": """
+        integration-index serve examples/profiles       open the shipped examples
+        integration-index serve my-profiles --language fr --port 8001
     """,
     "related": """
         integration-index related eurocities 04

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from integration_index._cli.common import Failed, UsageError
 from integration_index._cli.files import WRITE_ERRNOS, is_stdout, output_problem
 from integration_index._cli.parser import build_parser
+from integration_index.exceptions import AnalysisInputError
 
 if TYPE_CHECKING:
     from integration_index._plugins.registry import Registry
@@ -25,7 +26,17 @@ if TYPE_CHECKING:
 __all__ = ["build_parser", "main"]
 
 #: The arguments that name a run's inputs: an output may not replace one of them.
-_INPUT_ARGUMENTS = ("paths", "profile", "profiles", "workbook", "framework_file")
+_INPUT_ARGUMENTS = (
+    "paths",
+    "profile",
+    "profiles",
+    "workbook",
+    "framework_file",
+    "scenario",
+    "cohort",
+    "cohort_stats",
+    "weights",
+)
 
 
 class _Terminated(KeyboardInterrupt):
@@ -108,6 +119,9 @@ def _run(args: argparse.Namespace, output: str | None) -> int:
         return int(args.run(args))
     except UsageError as exc:
         print(f"integration-index {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except AnalysisInputError as exc:  # a framework needs a cohort the command was not given
+        print(f"integration-index {args.command}: error: {exc.format()}", file=sys.stderr)
         return 2
     except Failed:
         return 1

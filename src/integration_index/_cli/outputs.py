@@ -84,6 +84,10 @@ TIDY_COLUMNS = (
     "evidence",
     "spread",
     "target",
+    "measured",
+    "unit",
+    "imputed",
+    "switched_off",
 )
 
 
@@ -106,6 +110,7 @@ DIGITS = {
     "value": 4,
     "spread": 2,
     "target": 2,
+    "measured": 4,
 }
 
 
@@ -248,6 +253,10 @@ def _tidy_values(source: str, card: ScoreCard, node: NodeResult) -> list[Value]:
         node.evidence_count,
         node.spread,
         node.target,
+        node.measured,
+        node.unit,
+        node.imputed,
+        node.switched_off,
     ]
 
 

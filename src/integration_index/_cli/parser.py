@@ -7,7 +7,7 @@ import importlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from integration_index._cli import choices
+from integration_index._cli import analysis_options, choices, serve
 from integration_index._cli.common import UsageError
 from integration_index._cli.help_examples import examples_for
 from integration_index._version import version
@@ -78,6 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     _inspection_commands(command)
     _batch_commands(command)
     _report_commands(command)
+    analysis_options.add_commands(command, _Lazy)
+    serve.add_command(command)
     return parser
 
 
@@ -145,10 +147,12 @@ def _batch_commands(command: Command) -> None:
         default="table",
         help="table (default), csv (one row per city and framework), tidy-csv (one row per node), "
         "json, jsonl (full cards), markdown, xlsx (a workbook, with --output: a Summary sheet, "
-        "then per framework a sheet of cities and a sheet of nodes)",
+        "then per framework a sheet of cities and a sheet of nodes), parquet (with --output: "
+        "the tidy-csv rows, typed; needs pyarrow)",
     )
     _csv_dialect(p)
     _csv_formulas(p)
+    _language(p, "language of the table and Markdown headers and numbers (default en)")
     _output(p, "write to this file (atomically) instead of standard output")
     p.add_argument(
         "--jobs", "-j", type=_positive_int, default=1, help="worker processes (default 1)"
@@ -164,6 +168,7 @@ def _batch_commands(command: Command) -> None:
     p.add_argument(
         "--no-progress", dest="progress", action="store_false", help="never show the progress line"
     )
+    analysis_options.add_run_options(p)
     p.set_defaults(run=_CsvFormulas(_Lazy("scoring", "score"), ("csv", "tidy-csv")))
 
     p = command("compare", "Rank cities, overall and within peer groups of similar population.")
@@ -177,23 +182,29 @@ def _batch_commands(command: Command) -> None:
     )
     p.add_argument(
         "--format",
-        choices=("markdown", "csv", "xlsx"),
+        choices=("markdown", "html", "csv", "xlsx"),
         default="markdown",
-        help="markdown (default), csv, xlsx (a workbook, with --output)",
+        help="markdown (default), html (one self-contained page with a chart; the reports "
+        "extra), csv, xlsx (a workbook, with --output)",
     )
+    _language(p, "language of the report (markdown and html; default en)")
     _csv_dialect(p)
     _csv_formulas(p)
     _output(p)
+    analysis_options.add_run_options(p)
+    analysis_options.add_peer_options(p)
     p.set_defaults(run=_CsvFormulas(_Lazy("reports", "compare"), ("csv",)))
 
 
 def _report_commands(command: Command) -> None:
-    p = command("report", "A Markdown report of one profile through every framework it names.")
+    p = command("report", "A report of one profile through every framework it names.")
     p.add_argument("profile", help="the profile file")
     p.add_argument("--framework", action="append", help="only these frameworks (repeatable)")
     _framework_file(p, "a framework defined in this TOML file (repeatable)", repeat=True)
-    _language(p, "language of the framework texts")
+    p.add_argument("--format", choices=("markdown", "html"), default="markdown", help=_HTML_HELP)
+    _language(p, "language of the report and of the framework texts (default en)")
     _output(p)
+    analysis_options.add_run_options(p)
     p.set_defaults(run=_Lazy("reports", "report"))
 
     p = command("plan", "A development plan: objectives, priority actions, quick wins, examples.")
@@ -202,9 +213,12 @@ def _report_commands(command: Command) -> None:
     p.add_argument(
         "--target", type=_score_value, help="target score on 0-100 (default: the framework's)"
     )
-    p.add_argument("--format", choices=("markdown", "json"), default="markdown")
-    _language(p, "language of the framework texts")
+    p.add_argument(
+        "--format", choices=("markdown", "html", "json"), default="markdown", help=_HTML_HELP
+    )
+    _language(p, "language of the report and of the framework texts (default en)")
     _output(p)
+    analysis_options.add_run_options(p)
     p.set_defaults(run=_Lazy("reports", "plan"))
 
     p = command("progress", "Progress between assessments of one city (baseline first).")
@@ -212,7 +226,10 @@ def _report_commands(command: Command) -> None:
         "profiles", nargs="+", metavar="PROFILE", help="two or more profiles of the same city"
     )
     _one_framework(p, "the framework (default: the one the profiles share)")
-    p.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    p.add_argument(
+        "--format", choices=("markdown", "html", "json"), default="markdown", help=_HTML_HELP
+    )
+    _language(p, "language of the report (default en)")
     _output(p)
     p.set_defaults(run=_Lazy("reports", "progress"))
 
@@ -228,9 +245,18 @@ def _report_commands(command: Command) -> None:
         'self-assessment (recognised by its mode "self-assessment")',
     )
     _one_framework(p, "the framework (default: the profile's only one)")
-    p.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    p.add_argument(
+        "--format", choices=("markdown", "html", "json"), default="markdown", help=_HTML_HELP
+    )
+    _language(p, "language of the report (default en)")
     _output(p)
     p.set_defaults(run=_Lazy("reports", "peer_review_command"))
+
+
+_HTML_HELP = (
+    "markdown (default); html: one self-contained page with charts, for a browser or for print "
+    "(needs the reports extra: pip install 'integration-index[reports]')"
+)
 
 
 def _paths(parser: argparse.ArgumentParser) -> None:

@@ -1,7 +1,8 @@
 """The commands that write one report: report, plan, progress, peer-review, compare.
 
 Each reads its profiles through the public batch function (one read per file, errors with their
-lines), then calls the public mode function and its Markdown report.
+lines), then calls the public mode function and renders its report (Markdown or HTML, in the
+language asked for; JSON for the modes' results).
 """
 
 from __future__ import annotations
@@ -12,23 +13,20 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from integration_index._analysis.compare import Ranking
 from integration_index._api import (
     development_plan,
     merge_reviews,
     peer_review,
-    peer_review_markdown,
-    plan_markdown,
-    profile_markdown,
-    progress_markdown,
     rank_cities,
-    ranking_markdown,
+    render,
     score,
     score_many,
     track_progress,
 )
 from integration_index._batch import ScoreResult
 from integration_index._cli import outputs
-from integration_index._cli.commands import safe_inputs
+from integration_index._cli.analysis import Inputs, peer_rule, run_options
 from integration_index._cli.common import (
     Failed,
     UsageError,
@@ -47,14 +45,18 @@ from integration_index._model.framework import Framework
 from integration_index._model.profile import CityProfile
 from integration_index._model.scorecard import ScoreCard
 from integration_index._plugins.registry import Registry
-from integration_index.exceptions import ProfileError
+from integration_index.exceptions import AnalysisInputError, ProfileError
 
 __all__ = ["compare", "peer_review_command", "plan", "progress", "report"]
 
 
 def _read(args: argparse.Namespace, path: str, frameworks: list[Framework] | None) -> ScoreResult:
-    """One profile file scored against *frameworks* (None: those it names); Failed on error."""
-    (result,) = score_many([path], frameworks, keep_profiles=True, registry=args.registry)
+    """One profile file scored against *frameworks* (None: those it names), with the command's
+    --cohort/--cohort-stats/--weights if it has them; Failed on error."""
+    options = run_options(args) if hasattr(args, "cohort") else {}
+    (result,) = score_many(
+        [path], frameworks, keep_profiles=True, registry=args.registry, **options
+    )
     if not result.ok:
         assert result.error is not None
         error(result.error.format())
@@ -86,13 +88,21 @@ def _write(output: str | None, text: str) -> None:
         stream.write(text)
 
 
-def _emit(args: argparse.Namespace, built: Any, markdown: Callable[[], str]) -> int:
-    """Write a mode's result as JSON or, by default, as Markdown."""
+def _rendered(make: Callable[[], str]) -> str:
+    """A report, or a usage error when HTML is asked for without the reports extra."""
+    try:
+        return make()
+    except ImportError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _emit(args: argparse.Namespace, built: Any, report: Callable[[], str]) -> int:
+    """Write a mode's result as JSON or, by default, as its report (Markdown or HTML)."""
     if args.format == "json":
         data = card_converter().unstructure(built)
         _write(args.output, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
-        _write(args.output, markdown())
+        _write(args.output, _rendered(report))
     return 0
 
 
@@ -100,14 +110,18 @@ def report(args: argparse.Namespace) -> int:
     warn_plugin_failures(args.registry)
     chosen = chosen_frameworks(args)
     result = _read(args, args.profile, chosen or None)
-    assert result.profile is not None
+    profile = result.profile
+    assert profile is not None
     frameworks: list[Framework | str] = [*chosen] or [c.framework_id for c in result.cards]
-    text = profile_markdown(
-        result.profile,
-        frameworks,
-        cards=result.cards,
-        language=args.language,
-        registry=args.registry,
+    text = _rendered(
+        lambda: render(
+            profile,
+            format=args.format,
+            frameworks=frameworks,
+            cards=result.cards,
+            language=args.language,
+            registry=args.registry,
+        )
     )
     _write(args.output, text)
     return 0
@@ -119,10 +133,11 @@ def plan(args: argparse.Namespace) -> int:
     return _emit(
         args,
         built,
-        lambda: plan_markdown(
+        lambda: render(
             built,
-            card,
-            profile,
+            format=args.format,
+            card=card,
+            profile=profile,
             framework=framework,
             language=args.language,
             registry=args.registry,
@@ -149,11 +164,13 @@ def progress(args: argparse.Namespace) -> int:
     return _emit(
         args,
         built,
-        lambda: progress_markdown(
+        lambda: render(
             built,
-            [p for p, _ in ordered],
+            format=args.format,
+            profiles=[p for p, _ in ordered],
             cards=[c for _, c in ordered],
             framework=framework,
+            language=args.language,
             registry=args.registry,
         ),
     )
@@ -200,8 +217,14 @@ def peer_review_command(args: argparse.Namespace) -> int:
     return _emit(
         args,
         built,
-        lambda: peer_review_markdown(
-            built, merged, card=card, framework=framework, registry=registry
+        lambda: render(
+            built,
+            format=args.format,
+            profile=merged,
+            card=card,
+            framework=framework,
+            language=args.language,
+            registry=registry,
         ),
     )
 
@@ -213,6 +236,33 @@ def _bands(text: str) -> list[int]:
         raise UsageError(
             f"--bands expects whole numbers separated by commas, got {text!r}"
         ) from None
+
+
+def _write_ranking(
+    args: argparse.Namespace, ranking: Ranking, framework: Framework, cards: list[ScoreCard]
+) -> None:
+    """A ranking in the format asked for: a workbook, CSV, or its report (Markdown, HTML)."""
+    if args.format == "xlsx":
+        write_ranking_workbook(ranking, args.output)
+    elif args.format == "csv" and args.csv_dialect not in (None, "plain"):
+        columns, rows = ranking_values(ranking)
+        text = outputs.csv_header(columns, args.csv_dialect)
+        # Every number with two decimals, as the plain CSV of a ranking has them.
+        _write(args.output, text + outputs.csv_text(rows, columns, args.csv_dialect, digits={}))
+    elif args.format == "csv":
+        _write(args.output, ranking.to_csv())
+    else:
+        text = _rendered(
+            lambda: render(
+                ranking,
+                format=args.format,
+                cards=cards,
+                framework=framework,
+                language=args.language,
+                registry=args.registry,
+            )
+        )
+        _write(args.output, text)
 
 
 def compare(args: argparse.Namespace) -> int:
@@ -228,13 +278,18 @@ def compare(args: argparse.Namespace) -> int:
     entries = []
     sources: list[str | None] = []
     failed = skipped = 0
-    results = score_many(
-        safe_inputs(args.paths, input_errors),
-        [framework],
-        keep_profiles=True,
-        skip_unassessed=True,
-        registry=args.registry,
-    )
+    peers = peer_rule(args)
+    try:
+        results = score_many(
+            Inputs(args.paths, input_errors),
+            [framework],
+            keep_profiles=True,
+            skip_unassessed=True,
+            registry=args.registry,
+            **run_options(args),
+        )
+    except AnalysisInputError as exc:
+        raise UsageError(exc.format()) from None
     for result in results:
         if not result.ok:
             failed += 1
@@ -254,19 +309,9 @@ def compare(args: argparse.Namespace) -> int:
         error(f"nothing ranked; {args.output} was not changed")  # a typo keeps the last ranking
         return 1
     try:
-        ranking = rank_cities(entries, bands=bands, sources=sources)
+        ranking = rank_cities(entries, bands=bands, sources=sources, peers=peers)
     except ProfileError as exc:  # two assessments of one city on one date: the input is ambiguous
         error(exc.format())
         return 1
-    if args.format == "xlsx":
-        write_ranking_workbook(ranking, args.output)
-    elif args.format == "csv" and args.csv_dialect not in (None, "plain"):
-        columns, rows = ranking_values(ranking)
-        text = outputs.csv_header(columns, args.csv_dialect)
-        # Every number with two decimals, as the plain CSV of a ranking has them.
-        _write(args.output, text + outputs.csv_text(rows, columns, args.csv_dialect, digits={}))
-    elif args.format == "csv":
-        _write(args.output, ranking.to_csv())
-    else:
-        _write(args.output, ranking_markdown(ranking, framework=framework, registry=args.registry))
+    _write_ranking(args, ranking, framework, [card for _, card in entries])
     return 1 if failed or input_errors else 0

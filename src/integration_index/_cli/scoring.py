@@ -12,7 +12,7 @@ from typing import IO, TYPE_CHECKING, Any
 from integration_index._api.core import score_many
 from integration_index._batch import Renderer, ScoreResult
 from integration_index._cli import outputs
-from integration_index._cli.commands import safe_inputs
+from integration_index._cli.analysis import Inputs, run_options
 from integration_index._cli.common import (
     UsageError,
     chosen_frameworks,
@@ -20,7 +20,10 @@ from integration_index._cli.common import (
     warn_plugin_failures,
 )
 from integration_index._cli.files import atomic_binary_output, atomic_output, in_place, is_stdout
+from integration_index._cli.parquet import ParquetScores, check_parquet_output
 from integration_index._cli.progress import Progress, wanted
+from integration_index._i18n import translator
+from integration_index.exceptions import AnalysisInputError
 
 if TYPE_CHECKING:
     from integration_index._cli.workbooks import ScoreWorkbook
@@ -46,6 +49,7 @@ _TABLE_COLUMNS = (
     "upper",
     "coverage",
 )
+#: The table's columns in the catalogue (cli.score.col_*), in the order of _TABLE_COLUMNS.
 _TABLE_HEADER = ("city", "framework", "date", "score", "raw", "lower", "upper", "coverage")
 _TABLE_WIDTHS = (24, 20, 10, 6, 6, 6, 6, 8)
 _TABLE_INDEXES = tuple(outputs.SUMMARY_COLUMNS.index(name) for name in _TABLE_COLUMNS)
@@ -68,28 +72,38 @@ def score(args: argparse.Namespace) -> int:
     warn_plugin_failures(args.registry)
     replaced = not is_stdout(args.output) and not in_place(args.output)
     frameworks = chosen_frameworks(args) or None
+    options = run_options(args)
+    if "weights" in options and not frameworks:
+        raise UsageError("--weights needs the framework: --framework ID or --framework-file PATH")
     input_errors: list[str] = []
-    paths: Any = safe_inputs(args.paths, input_errors)
+    paths: Any = Inputs(args.paths, input_errors)
     progress = None
     if wanted(sys.stderr, args.progress):
         paths = list(paths)
         progress = Progress(len(paths))
     tally = _Tally()
     workbook = args.format == "xlsx"
+    binary = workbook or args.format == "parquet"
     try:
-        with _output(args.output, binary=workbook) as stream:
-            results = score_many(
-                paths,
-                frameworks,
-                jobs=args.jobs,
-                keep_profiles=workbook,
-                render=None if workbook else _renderer(args),
-                registry=args.registry,
-            )
+        results = score_many(
+            paths,
+            frameworks,
+            jobs=args.jobs,
+            keep_profiles=workbook,
+            render=None if binary else _renderer(args),
+            registry=args.registry,
+            **options,
+        )
+    except AnalysisInputError as exc:
+        raise UsageError(exc.format()) from None
+    try:
+        with _output(args.output, binary=binary) as stream:
             writer = (
                 _score_workbook(stream)
                 if workbook
-                else _Writer(stream, args.format, args.csv_dialect)
+                else ParquetScores(stream)
+                if binary
+                else _Writer(stream, args.format, args.csv_dialect, getattr(args, "language", "en"))
             )
             _stream(results, writer, tally, progress, args.fail_fast)
             if tally.stopped and replaced:
@@ -113,6 +127,7 @@ def _check_format_options(args: argparse.Namespace) -> None:
     """Refuse, before any work, options that do not fit the format."""
     if args.csv_dialect is not None and args.format not in ("csv", "tidy-csv"):
         raise UsageError("--csv-dialect applies to --format csv and tidy-csv")
+    check_parquet_output(args)
     if args.format == "xlsx":
         from integration_index._cli.workbooks import check_workbook_output
 
@@ -147,7 +162,7 @@ def _output(path: str | None, *, binary: bool) -> Iterator[Any]:
 
 def _stream(
     results: Any,
-    writer: _Writer | ScoreWorkbook,
+    writer: _Writer | ScoreWorkbook | ParquetScores,
     tally: _Tally,
     progress: Progress | None,
     fail_fast: bool,
@@ -190,10 +205,16 @@ def _summary(tally: _Tally, input_errors: list[str], output: str | None) -> str:
 class _Writer:
     """Streams rendered results in the chosen format."""
 
-    def __init__(self, stream: IO[str], fmt: str, dialect: str | None = None) -> None:
+    def __init__(
+        self, stream: IO[str], fmt: str, dialect: str | None = None, language: str = "en"
+    ) -> None:
         self.stream = stream
         self.fmt = fmt
         self.first = True
+        tr = translator(language)
+        header = tuple(tr.t(f"cli.score.col_{name}") for name in _TABLE_HEADER)
+        #: The decimal mark of the table's numbers in the language (49.80 / 49,80).
+        self.decimal = tr.number(0.5)[1]
         if fmt == "csv":
             stream.write(outputs.csv_header(outputs.SUMMARY_COLUMNS, dialect or "plain"))
         elif fmt == "tidy-csv":
@@ -201,9 +222,9 @@ class _Writer:
         elif fmt == "json":
             stream.write("[\n")
         elif fmt == "table":
-            stream.write(self._table_line(_TABLE_HEADER) + "\n")
+            stream.write(self._table_line(header) + "\n")
         elif fmt == "markdown":
-            stream.write("| " + " | ".join(_TABLE_HEADER) + " |\n")
+            stream.write("| " + " | ".join(header) + " |\n")
             alignments = ("---" if i < 3 else "---:" for i in range(len(_TABLE_COLUMNS)))
             stream.write("|" + "|".join(alignments) + "|\n")
 
@@ -227,6 +248,7 @@ class _Writer:
             for line in text.split("\n"):
                 row = line.split("\t")
                 cells = [row[i] for i in _TABLE_INDEXES]
+                cells[3:] = [cell.replace(".", self.decimal) for cell in cells[3:]]
                 if self.fmt == "table":
                     self.stream.write(self._table_line(cells) + "\n")
                 else:

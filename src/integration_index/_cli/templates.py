@@ -95,6 +95,14 @@ def _leaf_entry(framework: Framework, leaf: Criterion) -> list[str]:
             f"Measured value{unit}, from {posts.min} to {posts.max} ({posts.direction} is better)."
         )
         example = "0.0"
+    elif leaf.normalisation is not None:
+        rule = leaf.normalisation
+        unit = f" {rule.unit}" if rule.unit else ""
+        lines += _comment(
+            f"Measured value{unit}, normalised against the cohort by {rule.method} "
+            f"({rule.direction} is better)."
+        )
+        example = "0.0"
     else:
         scale = framework.scale_of(leaf)
         assert scale is not None

@@ -1,7 +1,8 @@
 """Score cards to JSON-ready data and back, with a schema version.
 
-A card written by this release carries ``"schema_version": "1.0"``. A reader accepts a card of
-the same major version: one written by a newer minor version may carry keys this release does
+A card written by this release carries ``"schema_version": "1.1"`` (1.1 added the cohort
+normalisation, the weight overrides, measured values, imputations and switched-off flags). A
+reader accepts a card of the same major version: one written by a newer minor version may carry keys this release does
 not know, which are left aside with a :class:`ScoreCardSchemaWarning`; a newer major version is
 refused with a :class:`ScoreCardError`.
 """
@@ -29,7 +30,7 @@ __all__ = [
 ]
 
 #: The score-card JSON schema this release writes: (major, minor).
-CARD_SCHEMA_VERSION = (1, 0)
+CARD_SCHEMA_VERSION = (1, 1)
 _VERSION_KEY = "schema_version"
 
 

@@ -152,10 +152,11 @@ def _rating_problem(
     rating: str | float, node: Criterion, framework: Framework, where: str
 ) -> Problem | None:
     """What is wrong with the rating of the leaf *node*, if anything."""
-    if node.goalposts is not None:
+    measured = node.goalposts or node.normalisation
+    if measured is not None:
         if isinstance(rating, float):
             return None
-        unit = f" in {node.goalposts.unit}" if node.goalposts.unit else ""
+        unit = f" in {measured.unit}" if measured.unit else ""
         return Problem(
             f"criterion {node.id!r} is measured: expected a number{unit}, got {rating!r}",
             f"{where}.rating",

@@ -8,11 +8,12 @@ from typing import Literal
 
 import attrs
 
+from integration_index._model.cohort import MissingRule, Normalisation
 from integration_index._model.scale import Goalposts
 from integration_index._model.text import Text
 from integration_index._model.validators import (
     check_id,
-    check_positive,
+    check_non_negative,
     check_score_range,
     value_class,
 )
@@ -21,6 +22,7 @@ from integration_index.exceptions import Problem
 __all__ = [
     "EVIDENCE_RULES",
     "goalpost_problems",
+    "node_rule_problems",
     "weight_problems",
     "Criterion",
     "EvidenceRule",
@@ -114,12 +116,18 @@ class Criterion:
         kind: A free label: "group", "key-factor", "guiding-question", "action"...
         statement: The sentence a city verifies, if any.
         rationale: Why it matters, if the source says.
-        weight: Its weight among its siblings (positive; equal by default).
+        weight: Its weight among its siblings (equal by default); 0 switches the node off: it is
+            still scored and shown, but counts for nothing in its parent.
         aggregation: How its children combine; None means the framework's default.
         gate_threshold: For the "gate" aggregation, the value a child must reach to be met.
         evidence_rule: How several ratings of this leaf combine; None means the framework's default.
         scale: The scale a leaf is rated on; None means the framework's default.
         goalposts: For a quantitative leaf, how a measured value maps to [0, 1].
+        normalisation: For a quantitative leaf, a rule that maps a measured value to [0, 1]
+            against the cohort scored, instead of fixed goalposts.
+        missing: What an unassessed leaf at or under this node counts as: "skip" (left out, its
+            siblings' weights renormalised), "zero", or "mean" (the cohort mean); the nearest
+            declaration up the tree wins; None everywhere means "skip".
         target: The target score on 0-100 for development plans; None means the framework's.
         horizon: For a rated criterion, the usual horizon of the action it calls for (plans).
         tags: Free tags (for example the Charter's city roles, or the actors an action addresses).
@@ -133,12 +141,14 @@ class Criterion:
     kind: str = "criterion"
     statement: Text | None = None
     rationale: Text | None = None
-    weight: float = attrs.field(default=1.0, converter=float, validator=check_positive)
+    weight: float = attrs.field(default=1.0, converter=float, validator=check_non_negative)
     aggregation: str | None = None
     gate_threshold: float | None = None
     evidence_rule: EvidenceRule | None = None
     scale: str | None = None
     goalposts: Goalposts | None = None
+    normalisation: Normalisation | None = None
+    missing: MissingRule | None = None
     target: float | None = attrs.field(default=None, validator=check_score_range)
     horizon: Horizon | None = None
     tags: tuple[str, ...] = ()
@@ -181,7 +191,8 @@ def weight_problems(
                 "the weights of these siblings, multiplied by the modifiers' scale_weight "
                 "factors, could exceed the largest float"
             )
-        elif shrink < 1.0 and min(weights) * shrink < 1e-300:
+        elif shrink < 1.0 and min([w for w in weights if w > 0.0] or [1.0]) * shrink < 1e-300:
+            # A weight of 0 (switched off) stays 0 whatever scales it: only positive ones count.
             message = (
                 "the weights of these siblings, scaled down by the modifiers' scale_weight "
                 "factors, could reach zero"
@@ -218,4 +229,32 @@ def goalpost_problems(nodes: Iterable[tuple[str, Criterion]]) -> list[Problem]:
                     f"{path}.goalposts",
                 )
             )
+    return problems
+
+
+def node_rule_problems(path: str, node: Criterion) -> list[Problem]:
+    """A node whose children all weigh 0, or a normalisation rule where it cannot apply."""
+    name = f"criterion {node.id!r}"
+    problems: list[Problem] = []
+    if node.children and all(child.weight == 0.0 for child in node.children):
+        problems.append(
+            Problem(
+                f"{name}: every child has weight 0; at least one must count",
+                path + ".children[0].weight",
+            )
+        )
+    if node.normalisation is None:
+        return problems
+    if not node.is_leaf:
+        problems.append(
+            Problem(
+                f"{name}: only a rated leaf can declare a normalisation", path + ".normalisation"
+            )
+        )
+    elif node.goalposts is not None:
+        problems.append(
+            Problem(
+                f"{name}: declare goalposts or a normalisation, not both", path + ".normalisation"
+            )
+        )
     return problems

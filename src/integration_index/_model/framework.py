@@ -28,6 +28,7 @@ from integration_index._model.criteria import (
     Practice,
     PracticeCategory,
     goalpost_problems,
+    node_rule_problems,
     weight_problems,
 )
 from integration_index._model.scale import Goalposts, Level, Scale
@@ -219,7 +220,7 @@ class Framework:
 
     def scale_of(self, leaf: Criterion) -> Scale | None:
         """The scale a leaf is rated on (None for a quantitative leaf)."""
-        if leaf.goalposts is not None:
+        if leaf.goalposts is not None or leaf.normalisation is not None:
             return None
         scale_id = leaf.scale or self.settings.scale
         if scale_id is None:
@@ -253,6 +254,10 @@ def framework_problems(framework: Framework) -> list[Problem]:
     problems: list[Problem] = []
     scale_ids = _duplicates(framework.scales, "scales", "scale", problems)
     criterion_ids = _criteria_problems(framework, scale_ids, problems)
+    if framework.criteria and all(node.weight == 0.0 for node in framework.criteria):
+        problems.append(
+            Problem("every top-level criterion has weight 0; at least one must count", "criteria")
+        )
     factor_ids = _duplicates(framework.contextual_factors, "contextual_factors", "factor", problems)
     _modifier_problems(framework.modifiers, criterion_ids, factor_ids, problems)
     _number_problems(framework, problems)
@@ -348,7 +353,8 @@ def _criteria_problems(
                     path + ".gate_threshold",
                 )
             )
-        if not node.is_leaf or node.goalposts is not None:
+        problems.extend(node_rule_problems(path, node))
+        if not node.is_leaf or node.goalposts is not None or node.normalisation is not None:
             continue
         if node.scale is not None:
             if node.scale not in scale_ids:

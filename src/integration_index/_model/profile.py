@@ -49,6 +49,12 @@ ContextValue = str | float | bool
 _CITY_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
+def _check_city_name(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    # A name of spaces alone names nothing, and reads back from a workbook as an empty cell.
+    if isinstance(value, str) and not value.strip():
+        raise ValueError(f"{attribute.name} must not be blank")
+
+
 def _check_city_id(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
     if not _CITY_ID.match(value):
         raise ValueError(f"{attribute.name} {value!r} must be lowercase letters, digits and '-'")
@@ -123,7 +129,7 @@ class City:
     """
 
     id: str = attrs.field(validator=_check_city_id)
-    name: str
+    name: str = attrs.field(validator=_check_city_name)
     country: str | None = None
     population: int | None = attrs.field(
         default=None, validator=attrs.validators.optional(attrs.validators.ge(0))

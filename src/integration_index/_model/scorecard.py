@@ -8,10 +8,20 @@ import types
 from collections.abc import Mapping
 from typing import Literal
 
+from integration_index._model.cohort import IndicatorStats
 from integration_index._model.framework import OVERALL
 from integration_index._model.validators import value_class
 
-__all__ = ["OVERALL", "AppliedModifier", "ContextEntry", "NodeResult", "NodeScore", "ScoreCard"]
+__all__ = [
+    "OVERALL",
+    "AppliedModifier",
+    "ContextEntry",
+    "NodeResult",
+    "NodeScore",
+    "NormalisationUsed",
+    "ScoreCard",
+    "WeightOverride",
+]
 
 ContextValue = str | float | bool
 
@@ -56,6 +66,13 @@ class NodeResult:
         evidence_count: How many evidence items rate it (leaves) or its leaves (other nodes).
         spread: For a leaf, max - min of its ratings on 0-100 (None with fewer than 2 items).
         target: The target on 0-100 after modifiers, if the framework sets one.
+        measured: For a measured leaf, its measured value in its unit (its items combined by
+            the evidence rule, "min" meaning the worst), before normalisation and clipping.
+        unit: The unit of the measured value, if the framework gives one.
+        imputed: For an unassessed leaf whose value was imputed, the missing-value rule applied
+            ("zero" or "mean"); None when the leaf is assessed or left out ("skip").
+        switched_off: True when the node's weight is 0: it is scored and shown but counts for
+            nothing in its parent.
     """
 
     id: str
@@ -69,6 +86,10 @@ class NodeResult:
     evidence_count: int = 0
     spread: float | None = None
     target: float | None = None
+    measured: float | None = None
+    unit: str | None = None
+    imputed: str | None = None
+    switched_off: bool = False
 
 
 @value_class(kw_only=True)
@@ -114,6 +135,45 @@ class ContextEntry:
 
 
 @value_class(kw_only=True)
+class NormalisationUsed:
+    """The cohort rule and statistics a leaf was normalised (or imputed) with.
+
+    Attributes:
+        criterion: The leaf's id.
+        method: The normalisation method ("minmax", "zscore", "rank", "distance_to_best",
+            "distance_to_target"), or "goalposts"/"scale" for a leaf imputed with the cohort mean.
+        direction: "higher" or "lower" (which way is better).
+        stats: The cohort's statistics for the leaf (without the sorted values).
+        target: The target, for "distance_to_target".
+        winsorise: The winsorising quantiles, if any.
+        source: Where the statistics come from (a file, or "profiles").
+    """
+
+    criterion: str
+    method: str
+    direction: str
+    stats: IndicatorStats
+    target: float | None = None
+    winsorise: tuple[float, float] | None = None
+    source: str = "profiles"
+
+
+@value_class(kw_only=True)
+class WeightOverride:
+    """A node's weight replaced for one run (``score(..., weights=...)``, ``--weights``).
+
+    Attributes:
+        criterion: The node's id.
+        declared: Its weight in the framework.
+        used: The weight used in this run.
+    """
+
+    criterion: str
+    declared: float
+    used: float
+
+
+@value_class(kw_only=True)
 class ScoreCard:
     """The score of one profile against one framework, node by node, with its explanation.
 
@@ -128,8 +188,12 @@ class ScoreCard:
         nodes: Every node's result, depth first in framework order.
         modifiers: Every contextual modifier that took effect.
         context: The contextual factors' values, in framework order.
-        warnings: What the scorer noticed (for example low coverage).
+        warnings: What the scorer noticed (for example low coverage, or a measured value
+            clipped at a goalpost).
         engine_version: The integration-index version that scored it.
+        normalisation: The cohort rules and statistics used, one per leaf that needed them.
+        weight_overrides: The weights overridden for this run (empty: the framework's own).
+        weights_source: Where the overriding weights come from (a file, or "argument").
     """
 
     framework_id: str
@@ -144,6 +208,9 @@ class ScoreCard:
     context: tuple[ContextEntry, ...] = ()
     warnings: tuple[str, ...] = ()
     engine_version: str = ""
+    normalisation: tuple[NormalisationUsed, ...] = ()
+    weight_overrides: tuple[WeightOverride, ...] = ()
+    weights_source: str | None = None
 
     def node(self, node_id: str) -> NodeResult:
         """Return the result of one node (``"overall"`` for the whole); raise KeyError if absent."""

@@ -16,6 +16,7 @@ import attrs
 __all__ = [
     "ID",
     "check_id",
+    "check_non_negative",
     "check_positive",
     "check_score_range",
     "check_unit_interval",
@@ -45,6 +46,12 @@ def check_score_range(
     """A score within [0, 100], or None."""
     if value is not None and not 0.0 <= value <= 100.0:
         raise ValueError(f"{attribute.name} must be within [0, 100], got {value!r}")
+
+
+def check_non_negative(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
+    """A finite number, zero or more."""
+    if not value >= 0.0 or math.isinf(value):
+        raise ValueError(f"{attribute.name} must be a finite number, 0 or more, got {value!r}")
 
 
 def check_positive(instance: object, attribute: attrs.Attribute[float], value: float) -> None:

@@ -1,11 +1,14 @@
-"""What the Markdown reports share: number formatting, tables, and plugins' sections."""
+"""What the reports share: words for enumerated values, Markdown escaping and tables, and the
+sections plugins add."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
+from integration_index._analysis.compare import Ranking
+from integration_index._i18n import Translator
 from integration_index._model.framework import Framework
 from integration_index._model.profile import CityProfile
 from integration_index._model.report import ReportSection
@@ -13,23 +16,116 @@ from integration_index._model.scorecard import ScoreCard
 from integration_index.hookspecs import ReportKind
 
 __all__ = [
-    "ILLUSTRATIVE",
     "SectionSource",
+    "band_label",
     "cell",
     "md_inline",
     "md_text",
     "no_sections",
-    "number",
+    "peer_groups_text",
     "plugin_sections",
+    "reason_text",
     "short",
     "table",
+    "value_word",
 ]
 
-ILLUSTRATIVE = "> Illustrative profile: invented for the examples, not a real assessment."
+
+def value_word(tr: Translator, group: str, value: str) -> str:
+    """An enumerated value (a mode, a relation, a direction...) in the report's language: the
+    catalogue's ``reports.values.<group>.<value>``, else the value itself (a plugin's own)."""
+    key = f"reports.values.{group}.{value.replace(' ', '-')}"
+    return tr.t(key) if tr.has(key) else value
 
 
-def number(value: float | None, digits: int = 1) -> str:
-    return "n/a" if value is None else f"{value:.{digits}f}"
+#: The English reasons the analysis gives (agreement, progress), by catalogue key.
+_REASONS = {
+    "too little data: fewer than 2 units rated by at least 2 raters": "too-little-data",
+    "no variation: every rating is the same level": "no-variation",
+    "no variation: every measured value is the same": "no-variation-measured",
+    "nothing rated beneath it": "nothing-rated",
+    "not applicable": "not-applicable",
+}
+_COVERAGE_REASON = re.compile(r"(\d+)% of it rated, below the minimum coverage of (\d+)%")
+
+
+_NO_EVIDENCE = re.compile(r"(\d+) of (\d+) rated criteria have no evidence")
+_NO_SCORE = re.compile(
+    r"overall coverage (\d+)% is below the framework's threshold (\d+)%: no overall score"
+)
+
+
+def reason_text(tr: Translator, reason: str) -> str:
+    """A reason or warning the analysis or the scoring engine wrote in English, in the report's
+    language when it is one of theirs (free text from frameworks and profiles is left as it is)."""
+    if reason in _REASONS:
+        return tr.t(f"reports.values.reason.{_REASONS[reason]}")
+    if match := _NO_EVIDENCE.fullmatch(reason):
+        unrated, count = (int(group) for group in match.groups())
+        return tr.t("reports.values.reason.no-evidence", unrated=unrated, count=count)
+    if match := _NO_SCORE.fullmatch(reason):
+        coverage, minimum = (int(group) / 100 for group in match.groups())
+        return tr.t(
+            "reports.values.reason.no-score",
+            coverage=tr.percent(coverage),
+            minimum=tr.percent(minimum),
+        )
+    match = _COVERAGE_REASON.fullmatch(reason)
+    if match:
+        rated, minimum = (int(group) / 100 for group in match.groups())
+        return tr.t(
+            "reports.values.reason.below-coverage",
+            rated=tr.percent(rated),
+            minimum=tr.percent(minimum),
+        )
+    return reason
+
+
+def band_label(tr: Translator, ranking: Ranking, label: str) -> str:
+    """A ranking's peer-group label ("100,000-249,999", "unknown", "5 most similar") in the
+    report's language; an attribute's value (a country, a region...) is shown as written."""
+    if ranking.peers != "population":
+        if label == "unknown":
+            return tr.t("reports.compare.group_unknown")
+        if ranking.peers.startswith("similar:"):
+            k = ranking.peers.split(":")[1]
+            if label == f"{k} most similar":
+                return tr.t("reports.compare.group_similar", count=int(k))
+        return label
+    if label == "unknown population":
+        return tr.t("reports.compare.band_unknown")
+    limits = [0, *ranking.bands]
+    for index, low in enumerate(limits):
+        high = limits[index + 1] - 1 if index + 1 < len(limits) else None
+        english = f"{low:,}-{high:,}" if high is not None else f"{low:,}+"
+        if english == label:
+            if high is None:
+                return tr.t("reports.compare.band_above", low=tr.integer(low))
+            return tr.t("reports.compare.band_between", low=tr.integer(low), high=tr.integer(high))
+    return label
+
+
+def peer_groups_text(
+    ranking: Ranking, tr: Translator, message: Callable[..., str], free: Callable[[str], str]
+) -> str:
+    """How *ranking*'s peer groups were formed, as a catalogue message: *message* renders a
+    catalogue key (``tr.t``, or an HTML page's escaping ``m``), *free* wraps text shown as
+    written (metadata keys, factors' ids)."""
+    peers = ranking.peers
+    separator = tr.t("reports.common.list_separator")
+    if peers == "population":
+        limits = separator.join(tr.integer(b) for b in ranking.bands)
+        return message("reports.compare.groups_population", limits=limits)
+    if peers.startswith("similar:"):
+        _, k, factors = peers.split(":", 2)
+        names = separator.join(
+            tr.t(f"reports.values.peers.{f}") if f == "population" else f
+            for f in factors.split(",")
+        )
+        return message("reports.compare.groups_similar", count=int(k), factors=free(names))
+    if peers in ("country", "region"):
+        return message("reports.compare.groups_by", rule=tr.t(f"reports.values.peers.{peers}"))
+    return message("reports.compare.groups_by", rule=free(peers))
 
 
 def short(text: str, limit: int = 80) -> str:
@@ -132,6 +228,7 @@ def no_sections(
 
 
 def plugin_sections(
+    tr: Translator,
     sections: SectionSource,
     report: ReportKind,
     framework: Framework,
@@ -147,5 +244,5 @@ def plugin_sections(
         # A section's body is Markdown by contract; its title is plain text.
         lines += ["", f"### {md_text(section.title)}", "", section.body.rstrip()]
     for warning in warnings:
-        lines += ["", f"> Warning: {md_text(warning)}"]
+        lines += ["", "> " + tr.t("reports.common.warning", text=md_text(warning))]
     return lines

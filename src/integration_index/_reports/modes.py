@@ -1,112 +1,157 @@
-"""Markdown reports of progress between assessments and of peer reviews."""
+"""Markdown reports of progress between assessments and of peer reviews, in the translator's
+language."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from integration_index._analysis.agreement import Agreement
 from integration_index._analysis.peer_review import FactorReview, PeerReview
 from integration_index._analysis.progress import ProgressReport
+from integration_index._i18n import Translator
 from integration_index._model.framework import Framework
 from integration_index._model.profile import CityProfile
 from integration_index._model.scorecard import ScoreCard
 from integration_index._reports.common import (
-    ILLUSTRATIVE,
     SectionSource,
     md_text,
     no_sections,
-    number,
     plugin_sections,
+    reason_text,
     table,
+    value_word,
 )
+from integration_index._reports.localise import localise_progress, localise_review
 
-__all__ = ["peer_review_report", "progress_report"]
+__all__ = [
+    "overall_change",
+    "peer_review_report",
+    "progress_report",
+    "progress_rows",
+    "question_log",
+    "review_head",
+]
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def progress_rows(report: ProgressReport, tr: Translator) -> list[list[str]]:
+    """The top-level criteria's scores per assessment, change and direction (plain text)."""
+    return [
+        [
+            node.criterion,
+            node.title,
+            *[tr.number(s) for s in node.scores],
+            tr.signed(node.delta) if node.delta is not None else "",
+            value_word(tr, "direction", node.direction),
+        ]
+        for node in report.nodes
+        if node.depth == 1
+    ]
 
 
 def progress_report(
     report: ProgressReport,
     framework: Framework,
+    tr: Translator,
     profiles: Sequence[CityProfile] = (),
     *,
     cards: Sequence[ScoreCard] = (),
     sections: SectionSource = no_sections,
 ) -> str:
     """Progress between assessments as Markdown."""
-    dates = [d.isoformat() for d in report.dates]
-    lines = [f"# Progress: {md_text(report.city_name)}, {md_text(framework.title.en)}", ""]
-    if any(p.illustrative for p in profiles):
-        lines += [ILLUSTRATIVE, ""]
-    lines += _overall_change(report)
-    rows = []
-    for node in report.nodes:
-        if node.depth != 1:
-            continue
-        rows.append(
-            [
-                node.criterion,
-                node.title,
-                *[number(s) for s in node.scores],
-                f"{node.delta:+.1f}" if node.delta is not None else "",
-                node.direction,
-            ]
-        )
-    lines += table(["id", "criterion", *dates, "change", "direction"], rows) + [""]
-    lines += ["## What moved", ""]
-    titles = {n.criterion: md_text(n.title) for n in report.nodes}
-    lines.append("- Up: " + (", ".join(f"{i} {titles[i]}" for i in report.moved_up) or "nothing"))
-    lines.append(
-        "- Down: " + (", ".join(f"{i} {titles[i]}" for i in report.moved_down) or "nothing")
+    report = localise_progress(report, framework, tr)
+    dates = [tr.date(d) for d in report.dates]
+    title = tr.t(
+        "reports.progress.title",
+        city=md_text(report.city_name),
+        framework=md_text(framework.title.get(tr.language)),
     )
+    lines = [f"# {title}", ""]
+    if any(p.illustrative for p in profiles):
+        lines += ["> " + tr.t("reports.common.illustrative"), ""]
+    lines += [*overall_change(report, tr, md_text), ""]
+    header = [tr.t("reports.progress.col_id"), tr.t("reports.progress.col_criterion"), *dates]
+    header += [tr.t("reports.progress.col_change"), tr.t("reports.progress.col_direction")]
+    lines += table(header, progress_rows(report, tr)) + [""]
+    lines += ["## " + tr.t("reports.progress.what_moved"), ""]
+    titles = {n.criterion: md_text(n.title) for n in report.nodes}
+    nothing = tr.t("common.nothing")
+    for key, moved in (("up", report.moved_up), ("down", report.moved_down)):
+        items = ", ".join(f"{i} {titles[i]}" for i in moved) or nothing
+        lines.append("- " + tr.t(f"reports.progress.{key}", items=items))
     moved_leaves = [
         n for n in report.nodes if n.depth > 1 and n.direction in ("up", "down", "new", "lost")
     ]
     if moved_leaves:
-        lines += ["", "Questions that changed:", ""]
-        lines += table(
-            ["id", "question", "change"],
-            [
-                [n.criterion, n.title, f"{n.delta:+.1f}" if n.delta is not None else n.direction]
-                for n in moved_leaves
-            ],
-        )
-    lines += ["", f"## Still missing at {dates[-1]}", ""]
+        lines += ["", tr.t("reports.progress.questions_changed"), ""]
+        header = [tr.t(f"reports.progress.col_{n}") for n in ("id", "question", "change")]
+        changes = [
+            tr.signed(n.delta) if n.delta is not None else value_word(tr, "direction", n.direction)
+            for n in moved_leaves
+        ]
+        rows = [[n.criterion, n.title, c] for n, c in zip(moved_leaves, changes, strict=True)]
+        lines += table(header, rows)
+    lines += ["", "## " + tr.t("reports.progress.still_missing", date=dates[-1]), ""]
     if report.still_missing:
         lines += [f"- {i}: {titles[i]}" for i in report.still_missing]
     else:
-        lines.append("Nothing: every rated criterion is at or above its target.")
-    lines += plugin_sections(sections, "progress", framework, cards, profiles, {})
+        lines.append(tr.t("reports.progress.nothing_missing"))
+    options = {"language": tr.language}
+    lines += plugin_sections(tr, sections, "progress", framework, cards, profiles, options)
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _signed(value: float | None) -> str:
-    return f"{value:+.1f}" if value is not None else "n/a"
-
-
-def _overall_change(report: ProgressReport) -> list[str]:
+def overall_change(
+    report: ProgressReport, tr: Translator, escape: Callable[[str], str] = _same
+) -> list[str]:
     """The overall change and, when the factors counted differ, the change like for like and
-    the factors that entered or left, with why."""
-    dates = [d.isoformat() for d in report.dates]
-    scores = " -> ".join(number(s) for s in report.overall)
-    head = f"Baseline {dates[0]}, latest {dates[-1]} ({len(dates)} assessments). Overall: {scores}"
+    the factors that entered or left, with why: the first line, then list items (free text
+    passed through *escape*, a function of one string, when given)."""
+    esc = escape
+    arrow = tr.t("reports.common.arrow", before="", after="")
+    scores = arrow.join(tr.number(s) for s in report.overall)
+    head = tr.t(
+        "reports.progress.head",
+        baseline=tr.date(report.dates[0]),
+        latest=tr.date(report.dates[-1]),
+        count=len(report.dates),
+        scores=scores,
+    )
+    delta = tr.signed(report.overall_delta)
     if not report.counted_set_changed:
-        return [f"{head} ({_signed(report.overall_delta)}).", ""]
+        return [tr.t("reports.progress.head_same", head=head, delta=delta)]
     count = len(report.counted)
     before, after = report.like_for_like
     like = (
-        f"like for like on the {count} factor{'' if count == 1 else 's'} counted both times: "
-        f"{_signed(report.like_for_like_delta)} ({number(before)} -> {number(after)})"
+        tr.t(
+            "reports.progress.like",
+            count=count,
+            delta=tr.signed(report.like_for_like_delta),
+            before=tr.number(before),
+            after=tr.number(after),
+        )
         if count
-        else "no factor is counted both times, so there is no like-for-like change"
+        else tr.t("reports.progress.like_none")
     )
-    lines = [f"{head} ({_signed(report.overall_delta)} reported); {like}.", ""]
-    lines += ["The factors counted differ between the two assessments:", ""]
-    for verb, factors in (("left", report.left), ("entered", report.entered)):
+    lines = [tr.t("reports.progress.head_changed", head=head, delta=delta, like=like), ""]
+    lines += [tr.t("reports.progress.counted_differ"), ""]
+    for key, factors in (("left_line", report.left), ("entered_line", report.entered)):
         lines += [
-            f"- {f.criterion} {md_text(f.title)} {verb} the count: {md_text(f.why)} at "
-            f"{f.date.isoformat()} ({md_text(f.reason.rstrip('.'))})."
+            "- "
+            + tr.t(
+                f"reports.progress.{key}",
+                id=f.criterion,
+                title=esc(f.title),
+                why=value_word(tr, "why", f.why),
+                date=tr.date(f.date),
+                reason=esc(reason_text(tr, f.reason).rstrip(".")),
+            )
             for f in factors
         ]
-    return [*lines, ""]
+    return lines
 
 
 def peer_review_report(
@@ -114,6 +159,7 @@ def peer_review_report(
     framework: Framework,
     card: ScoreCard,
     profile: CityProfile,
+    tr: Translator,
     *,
     sections: SectionSource = no_sections,
 ) -> str:
@@ -121,115 +167,198 @@ def peer_review_report(
     agreement (ordinal alpha; interval alpha when the framework has measured indicators), the
     ratings changed from the self-assessment, then per criterion the evidence log, consensus and
     findings."""
-    lines = [f"# Peer review: {md_text(peer.city_name)}, {md_text(framework.title.en)}", ""]
+    peer = localise_review(peer, framework, tr)
+    title = tr.t(
+        "reports.peer.title",
+        city=md_text(peer.city_name),
+        framework=md_text(framework.title.get(tr.language)),
+    )
+    lines = [f"# {title}", ""]
     if profile.illustrative:
-        lines += [ILLUSTRATIVE, ""]
+        lines += ["> " + tr.t("reports.common.illustrative"), ""]
     measured = frozenset(leaf.id for leaf in framework.leaves if leaf.goalposts is not None)
-    lines += _review_head(peer, bool(measured))
+    for paragraph in review_head(peer, bool(measured), tr, md_text):
+        if isinstance(paragraph, list):
+            lines += [tr.t("reports.peer.warnings"), "", *[f"- {w}" for w in paragraph], ""]
+        else:
+            lines += [paragraph, ""]
     for factor in peer.factors:
         if factor.questions:
-            lines += _factor_review(factor, measured)
-    lines += plugin_sections(sections, "peer-review", framework, [card], [profile], {})
+            lines += _factor_review(factor, measured, tr)
+    options = {"language": tr.language}
+    lines += plugin_sections(tr, sections, "peer-review", framework, [card], [profile], options)
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _alpha(agreement: Agreement, metric: str, units: str) -> str:
+def alpha_text(agreement: Agreement, tr: Translator, key: str) -> str:
+    """Krippendorff's alpha with what it is over (*key*: alpha_questions or alpha_measured), or
+    why it was not computed."""
     if agreement.alpha is None:
-        return f"not computed ({agreement.reason})"
-    return f"Krippendorff's alpha ({metric}) {agreement.alpha:.3f} over {agreement.units} {units}"
+        return tr.t("reports.peer.not_computed", reason=reason_text(tr, agreement.reason or ""))
+    return tr.t(f"reports.peer.{key}", alpha=tr.number(agreement.alpha, 3), units=agreement.units)
 
 
-def _review_head(peer: PeerReview, measured: bool) -> list[str]:
-    """Who reviewed, from which files, the warnings, the agreement and the changes."""
-    reviewers = ", ".join(md_text(reviewer) for reviewer in peer.reviewers)
-    lines = [
-        f"Review of {peer.assessment_date.isoformat()} by {reviewers or 'unnamed reviewers'}. "
-        f"Consensus score {number(peer.score)} / 100.",
-        "",
+def review_head(
+    peer: PeerReview, measured: bool, tr: Translator, escape: Callable[[str], str] = _same
+) -> list[str | list[str]]:
+    """Who reviewed, from which files, the warnings (a list), the agreement and the changes:
+    paragraphs of plain text (free text passed through *escape* when given)."""
+    esc = escape
+    separator = tr.t("reports.common.list_separator")
+    reviewers = separator.join(esc(reviewer) for reviewer in peer.reviewers)
+    paragraphs: list[str | list[str]] = [
+        tr.t(
+            "reports.peer.review_by",
+            date=tr.date(peer.assessment_date),
+            reviewers=reviewers or tr.t("reports.peer.unnamed_reviewers"),
+            score=tr.number(peer.score),
+        )
     ]
     if len(peer.sources) > 1 or peer.self_assessment_source is not None:
-        count = len(peer.sources)
-        files = f"Merged from {count} reviewer file{'s' if count > 1 else ''}: {', '.join(md_text(source) for source in peer.sources)}"
+        files = tr.t(
+            "reports.peer.merged",
+            count=len(peer.sources),
+            files=separator.join(esc(source) for source in peer.sources),
+        )
         if peer.self_assessment_source is not None and peer.self_assessment_date is not None:
-            files += f"; the city's self-assessment: {md_text(peer.self_assessment_source)} ({peer.self_assessment_date.isoformat()})"
-        lines += [files + ".", ""]
+            files += tr.t(
+                "reports.peer.self_file",
+                file=esc(peer.self_assessment_source),
+                date=tr.date(peer.self_assessment_date),
+            )
+        paragraphs.append(files + ".")
     if peer.warnings:
-        lines += ["Warnings:", "", *[f"- {md_text(warning)}" for warning in peer.warnings], ""]
-    lines += [
-        f"Inter-rater agreement: {_alpha(peer.agreement, 'ordinal', 'questions')}. Disagreements of more than one level: {len(peer.disagreements)}"
-        + (f" ({', '.join(peer.disagreements)})." if peer.disagreements else "."),
-        "",
-    ]
+        paragraphs.append([esc(warning) for warning in peer.warnings])
+    listed = f" ({', '.join(peer.disagreements)})" if peer.disagreements else ""
+    paragraphs.append(
+        tr.t(
+            "reports.peer.agreement",
+            alpha=alpha_text(peer.agreement, tr, "alpha_questions"),
+            count=tr.integer(len(peer.disagreements)),
+            list=listed,
+        )
+    )
     if measured:
-        interval = _alpha(peer.measured_agreement, "interval", "measured indicators")
-        lines += [f"Agreement on measured indicators: {interval}.", ""]
+        interval = alpha_text(peer.measured_agreement, tr, "alpha_measured")
+        paragraphs.append(tr.t("reports.peer.measured_agreement", alpha=interval))
     if peer.self_assessment_date is not None:
-        changes = [
-            f"{c.criterion} {md_text(c.self_assessed)} -> {md_text(c.consensus)} ({c.change:+.1f})"
-            for c in peer.self_assessment_changes
-        ]
-        lines += [
-            f"Ratings changed from the self-assessment of {peer.self_assessment_date.isoformat()}: "
-            + ("; ".join(changes) or "none")
-            + ".",
-            "",
-        ]
+        paragraphs.append(_changes(peer, tr, esc))
+    return paragraphs
+
+
+def _changes(peer: PeerReview, tr: Translator, esc: Callable[[str], str]) -> str:
+    """The ratings the consensus changed from the city's self-assessment."""
+    assert peer.self_assessment_date is not None
+    changes = [
+        tr.t(
+            "reports.peer.change_line",
+            id=c.criterion,
+            before=esc(c.self_assessed),
+            after=esc(c.consensus),
+            delta=tr.signed(c.change),
+        )
+        for c in peer.self_assessment_changes
+    ]
+    return tr.t(
+        "reports.peer.changes",
+        date=tr.date(peer.self_assessment_date),
+        changes="; ".join(changes) or tr.t("common.none"),
+    )
+
+
+def factor_line(factor: FactorReview, measured: frozenset[str], tr: Translator) -> str:
+    """A criterion's consensus score, whether it is in place, and agreement (plain text)."""
+    in_place = ""
+    if factor.in_place is not None:
+        in_place = tr.t("reports.peer.in_place" if factor.in_place else "reports.peer.not_in_place")
+    fa, fm = factor.agreement, factor.measured_agreement
+    agreement = (
+        tr.t("reports.peer.factor_alpha", alpha=tr.number(fa.alpha, 3), units=fa.units)
+        if fa.alpha is not None
+        else tr.t("reports.peer.factor_not_computed", reason=reason_text(tr, fa.reason or ""))
+    )
+    interval = ""
+    if any(question.criterion in measured for question in factor.questions):
+        text = (
+            tr.t("reports.peer.factor_measured_alpha", alpha=tr.number(fm.alpha, 3), units=fm.units)
+            if fm.alpha is not None
+            else tr.t("reports.peer.factor_not_computed", reason=reason_text(tr, fm.reason or ""))
+        )
+        interval = tr.t("reports.peer.factor_measured", agreement=text)
+    return tr.t(
+        "reports.peer.consensus_line",
+        score=tr.number(factor.score),
+        in_place=in_place,
+        agreement=agreement,
+        measured=interval,
+    )
+
+
+def question_rows(factor: FactorReview, tr: Translator) -> list[list[str]]:
+    """Per question: id, title, each rating with its source, the consensus, the flag."""
+    rows = []
+    unnamed = tr.t("reports.common.unnamed")
+    for question in factor.questions:
+        ratings = "; ".join(
+            tr.t(
+                "reports.peer.rating_entry",
+                assessor=r.assessor or unnamed,
+                rating=r.rating,
+                source=r.source,
+            )
+            for r in question.log
+        )
+        consensus = question.consensus or (
+            tr.t("reports.peer.consensus_value", value=tr.number(question.consensus_value, 0))
+            if question.consensus_value is not None
+            else ""
+        )
+        flag = tr.t("reports.peer.disagree") if question.disagreement else ""
+        rows.append([question.criterion, question.title, ratings, consensus, flag])
+    return rows
+
+
+def question_log(
+    factor: FactorReview, tr: Translator, escape: Callable[[str], str] = _same
+) -> list[str]:
+    """The evidence log of a criterion's questions, one line per rating (plain text)."""
+    esc = escape
+    unnamed = tr.t("reports.common.unnamed")
+    lines = []
+    for question in factor.questions:
+        for r in question.log:
+            lines.append(
+                tr.t(
+                    "reports.peer.log_line",
+                    id=question.criterion,
+                    assessor=esc(r.assessor or unnamed),
+                    rating=esc(r.rating),
+                    source=esc(r.source),
+                    reference=f" ({esc(r.reference)})" if r.reference else "",
+                    date=f", {tr.date(r.date)}" if r.date else "",
+                )
+            )
     return lines
 
 
-def _factor_review(factor: FactorReview, measured: frozenset[str]) -> list[str]:
-    lines: list[str] = []
-    in_place = (
-        "" if factor.in_place is None else (" (in place)" if factor.in_place else " (not in place)")
-    )
-    fa, fm = factor.agreement, factor.measured_agreement
-    interval = ""
-    if any(question.criterion in measured for question in factor.questions):
-        interval = " Measured indicators: " + (
-            f"interval alpha {fm.alpha:.3f} over {fm.units} indicators."
-            if fm.alpha is not None
-            else f"not computed ({fm.reason})."
-        )
-    lines += [
+def _factor_review(factor: FactorReview, measured: frozenset[str], tr: Translator) -> list[str]:
+    lines = [
         f"## {factor.criterion} {md_text(factor.title)}",
         "",
-        f"Consensus score {number(factor.score)}{in_place}. Agreement: "
-        + (
-            f"alpha {fa.alpha:.3f} over {fa.units} questions."
-            if fa.alpha is not None
-            else f"not computed ({fa.reason})."
-        )
-        + interval,
+        factor_line(factor, measured, tr),
         "",
     ]
-    rows = []
-    for question in factor.questions:
-        ratings = "; ".join(
-            f"{r.assessor or 'unnamed'}: {r.rating} ({r.source})" for r in question.log
-        )
-        flag = "DISAGREE" if question.disagreement else ""
-        consensus = question.consensus or (
-            f"{question.consensus_value:.0f}/100" if question.consensus_value is not None else ""
-        )
-        rows.append([question.criterion, question.title, ratings, consensus, flag])
-    lines += table(["id", "question", "ratings (source)", "consensus", ""], rows)
-    lines += ["", "Evidence log:", ""]
-    for question in factor.questions:
-        for r in question.log:
-            ref = f" ({md_text(r.reference)})" if r.reference else ""
-            date = f", {r.date.isoformat()}" if r.date else ""
-            lines.append(
-                f"- {question.criterion} {md_text(r.assessor or 'unnamed')}: {md_text(r.rating)}, "
-                f"{md_text(r.source)}{ref}{date}"
-            )
+    columns = ("id", "question", "ratings", "consensus", "flag")
+    header = [tr.t(f"reports.peer.col_{name}") for name in columns]
+    header[-1] = ""  # the flag column has no header in Markdown: the flag says it
+    lines += table(header, question_rows(factor, tr))
+    lines += ["", tr.t("reports.peer.evidence_log"), ""]
+    lines += [f"- {line}" for line in question_log(factor, tr, md_text)]
     if factor.findings:
-        lines += ["", "Findings:", "", *[f"- {md_text(finding)}" for finding in factor.findings]]
+        lines += ["", tr.t("reports.peer.findings"), ""]
+        lines += [f"- {md_text(finding)}" for finding in factor.findings]
     if factor.recommendations:
-        lines += [
-            "",
-            "Recommendations:",
-            "",
-            *[f"- {md_text(item)}" for item in factor.recommendations],
-        ]
+        lines += ["", tr.t("reports.peer.recommendations"), ""]
+        lines += [f"- {md_text(item)}" for item in factor.recommendations]
     lines.append("")
     return lines

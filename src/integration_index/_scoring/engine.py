@@ -4,7 +4,8 @@ See docs/scoring.md for the contract this module implements. A framework is comp
 flat plan (``_scoring/plan.py``: nodes in depth-first order, with index lists) so that scoring a
 profile is a pass or two over lists (``_scoring/passes.py``) and the card is built at the end,
 most leaves' results shared with earlier cards: batches score thousands of profiles against the
-same framework.
+same framework. The leaf values (measured values, cohort normalisation, imputation) come from
+``_scoring/leaves.py``, but for a framework whose leaves are all on scales: one loop here.
 """
 
 from __future__ import annotations
@@ -13,22 +14,53 @@ from collections.abc import Mapping
 from typing import Any
 
 from integration_index._model.builders import builder
+from integration_index._model.cohort import CohortStats
 from integration_index._model.framework import OVERALL, Framework
 from integration_index._model.profile import CityProfile, ContextValue
 from integration_index._model.scorecard import NodeResult, NodeScore, ScoreCard
 from integration_index._scoring.aggregations import Aggregation
 from integration_index._scoring.evidence import combine_ratings
+from integration_index._scoring.leaves import (
+    check_cohort,
+    clipping_warnings,
+    combine_leaves,
+    impute,
+    normalisation_used,
+)
 from integration_index._scoring.modifiers import Effects, resolve_effects
 from integration_index._scoring.passes import Leaves, Pass, adjusted_pass, raw_pass
-from integration_index._scoring.plan import Plan, new_result, node_score
+from integration_index._scoring.plan import Plan, imputed_score, new_result, node_score
 
 __all__ = ["Plan", "score_profile"]
 
 # Every field is given, in order; the tuple fields' converters have nothing to do on tuples.
-_new_card = builder(ScoreCard, handled=("nodes", "modifiers", "context", "warnings"))
+_new_card = builder(
+    ScoreCard,
+    handled=("nodes", "modifiers", "context", "warnings", "normalisation", "weight_overrides"),
+)
 _NOT_APPLICABLE = NodeScore(
     score=None, lower=None, upper=None, coverage=0.0, weight=0.0, applicable=False
 )
+
+
+class _Leaves:
+    """A profile's leaves: their values by pass, measured values and clipping warnings."""
+
+    __slots__ = ("clipped", "dates", "measured", "raw", "values")
+
+    def __init__(self, plan: Plan, profile: CityProfile, cohort: CohortStats | None) -> None:
+        framework_id = plan.framework.id
+        # Each leaf's ratings and dates, kept for a target's recombination.
+        self.values: dict[int, list[float]] = {}
+        self.dates: dict[int, list[Any]] = {}
+        self.measured: dict[int, float] = {}
+        self.clipped: tuple[str, ...] = ()
+        if plan.simple_leaves:  # every leaf on a scale, no "latest" rule: one loop
+            self.raw = _simple_leaves(plan, profile, framework_id)
+        else:
+            self.values, self.dates = _leaf_values(plan, profile, framework_id)
+            self.raw, self.measured = combine_leaves(plan, self.values, self.dates, {}, cohort)
+            self.clipped = clipping_warnings(plan, self.values)
 
 
 def score_profile(
@@ -37,31 +69,31 @@ def score_profile(
     aggregations: Mapping[str, Aggregation],
     *,
     engine_version: str = "",
+    cohort: CohortStats | None = None,
     plan: Plan | None = None,
 ) -> ScoreCard:
-    """Score one profile against one framework.
+    """Score one profile against one framework (against *cohort* for the criteria that need
+    one: a cohort normalisation, or missing values imputed with the cohort mean).
 
     The profile must already have been checked against the framework (every evidence item rates
     an existing leaf with a valid rating); :func:`integration_index.score` does that. *plan* is
     the framework's compiled plan (from a ``Plans`` cache); without it, one is compiled.
+
+    Raises:
+        AnalysisInputError: a criterion needs cohort statistics and *cohort* gives none for it.
     """
     if plan is None or plan.framework is not framework:
         plan = Plan(framework)
+    if plan.needs_cohort:
+        check_cohort(framework.id, plan.needs_cohort, cohort)
     effects = resolve_effects(profile, framework)
-    values: dict[int, list[float]] = {}  # each leaf's ratings, for a target's recombination
-    dates: dict[int, list[Any]] = {}
-    if plan.simple_leaves:  # no goalposts, no "latest" rule: the leaves in one loop
-        raw_leaves = _simple_leaves(plan, profile, framework.id)
-    else:
-        values, dates = _leaf_values(plan, profile, framework.id)
-        raw_leaves = _combine_leaves(plan, values, dates, {})
-    raw = raw_pass(plan, raw_leaves, aggregations)
-    results, overall = _plain_results(plan, raw, raw_leaves)
+    leaves = _Leaves(plan, profile, cohort)
+    imputed = impute(plan, leaves.raw, {}, cohort) if plan.imputing else {}
+    raw = raw_pass(plan, leaves.raw, aggregations, imputed)
+    results, overall = _plain_results(plan, raw, leaves)
     adjusted = raw
     if not effects.empty:
-        adjusted, adjusted_leaves = _adjust(
-            plan, raw, raw_leaves, values, dates, aggregations, effects
-        )
+        adjusted, adjusted_leaves = _adjust(plan, raw, leaves, aggregations, effects, cohort)
         overall = _adjust_results(plan, adjusted, adjusted_leaves, effects, results, overall)
     context: Mapping[str, ContextValue] = profile.context.get(framework.id, {})
     return _new_card(
@@ -75,15 +107,18 @@ def score_profile(
         tuple(results),
         effects.applied,
         plan.context_entries(context),
-        _warnings(plan, overall, adjusted, raw_leaves),
+        (*_warnings(plan, overall, adjusted, leaves.raw), *leaves.clipped),
         engine_version,
+        normalisation_used(plan, cohort) if plan.needs_cohort else (),
+        (),
+        None,
     )
 
 
 def _leaf_values(
     plan: Plan, profile: CityProfile, framework_id: str
 ) -> tuple[dict[int, list[float]], dict[int, list[Any]]]:
-    """Each rated leaf's values: level values on a scale, measured values for goalposts."""
+    """Each rated leaf's values: level values on a scale, measured values otherwise."""
     values: dict[int, list[float]] = {}
     dates: dict[int, list[Any]] = {}
     frameworks = profile.assessment.frameworks
@@ -108,7 +143,7 @@ def _leaf_values(
 
 def _simple_leaves(plan: Plan, profile: CityProfile, framework_id: str) -> Leaves:
     """Each rated leaf's combined value, evidence count and spread, when every leaf is on a scale
-    and no evidence rule needs dates: what _leaf_values and _combine_leaves give, in one loop."""
+    and no evidence rule needs dates: what _leaf_values and combine_leaves give, in one loop."""
     leaves: Leaves = {}
     several: dict[int, list[float]] = {}
     frameworks = profile.assessment.frameworks
@@ -134,56 +169,41 @@ def _simple_leaves(plan: Plan, profile: CityProfile, framework_id: str) -> Leave
     return leaves
 
 
-def _combine_leaves(
-    plan: Plan,
-    values: Mapping[int, list[float]],
-    dates: Mapping[int, list[Any]],
-    targets: Mapping[int, float],
-) -> Leaves:
-    """Each rated leaf's combined value, evidence count and spread (on 0-100)."""
-    combined: Leaves = {}
-    goalposts_of = plan.goalposts
-    for i, raw in values.items():
-        goalposts = goalposts_of[i]
-        if goalposts is None and len(raw) == 1:  # the common case: one rating on a scale
-            combined[i] = (raw[0], 1, None)
-            continue
-        normalised = (
-            [goalposts.normalise(x, targets.get(i)) for x in raw] if goalposts is not None else raw
-        )
-        value = combine_ratings(normalised, plan.rule[i], dates.get(i, ()))
-        spread = (max(normalised) - min(normalised)) * 100.0 if len(normalised) > 1 else None
-        combined[i] = (value, len(normalised), spread)
-    return combined
-
-
 def _plain_results(
-    plan: Plan, raw: Pass, leaves: Leaves
+    plan: Plan, raw: Pass, leaves: _Leaves
 ) -> tuple[list[NodeResult | None], NodeResult]:
     """Every node's result but the whole's (depth first), and the whole's, with no modifier."""
     results = plan.template[:]  # each unrated leaf's result, None for the other nodes
-    rated_leaf, single = plan.rated_leaf, plan.single
-    for i, (value, n, spread) in leaves.items():
+    rated_leaf, single, measured = plan.rated_leaf, plan.single, leaves.measured
+    for i, (value, n, spread) in leaves.raw.items():
         found = single[i].get(value) if n == 1 else None  # most leaves: seen before
-        results[i - 1] = found if found is not None else rated_leaf(i, value, n, spread)
+        results[i - 1] = (
+            found if found is not None else rated_leaf(i, value, n, spread, measured.get(i))
+        )
     estimate, lower, upper, coverage, count = (
         raw.estimate, raw.lower, raw.upper, raw.coverage, raw.count
     )  # fmt: skip
     share, threshold, ids, parent_ids, depth, kinds, target = (
         plan.share, plan.threshold, plan.ids, plan.parent_ids, plan.depth, plan.kinds, plan.target
     )  # fmt: skip
+    for i, v in raw.imputed.items():  # never shared: imputation is rare
+        score = imputed_score(v, share[i])
+        results[i - 1] = plan.leaf_result(
+            i, score, score, None, 0, None, target[i], None, plan.missing[i]
+        )
     overall: NodeResult | None = None
     for i in plan.internal_reverse:
         score = node_score(estimate[i], lower[i], upper[i], coverage[i], share[i], threshold)
         if i:
             results[i - 1] = new_result(
                 ids[i], parent_ids[i], depth[i], kinds[i], score, score, None, None, count[i],
-                None, target[i],
+                None, target[i], None, None, None, plan.switched_off[i],
             )  # fmt: skip
         else:
             overall = new_result(
-                OVERALL, None, 0, "framework", score, score, None, None, count[0], None, target[0]
-            )
+                OVERALL, None, 0, "framework", score, score, None, None, count[0], None,
+                target[0], None, None, None, False,
+            )  # fmt: skip
     assert overall is not None  # the whole is never a leaf
     return results, overall
 
@@ -191,20 +211,20 @@ def _plain_results(
 def _adjust(
     plan: Plan,
     raw: Pass,
-    raw_leaves: Leaves,
-    values: Mapping[int, list[float]],
-    dates: Mapping[int, list[Any]],
+    leaves: _Leaves,
     aggregations: Mapping[str, Aggregation],
     effects: Effects,
+    cohort: CohortStats | None,
 ) -> tuple[Pass, Leaves]:
     """The adjusted pass, reusing the raw one, and the leaf values it used."""
     targets = {plan.index[c]: t for c, t in effects.targets.items()}
     quantitative = {i: t for i, t in targets.items() if plan.goalposts[i] is not None}
     if not quantitative:
-        return adjusted_pass(plan, raw, {}, aggregations, effects), raw_leaves
-    adjusted_leaves = _combine_leaves(plan, values, dates, quantitative)
+        return adjusted_pass(plan, raw, {}, aggregations, effects, raw.imputed), leaves.raw
+    adjusted_leaves = combine_leaves(plan, leaves.values, leaves.dates, quantitative, cohort)[0]
+    imputed = impute(plan, adjusted_leaves, quantitative, cohort) if plan.imputing else {}
     changed = {i: adjusted_leaves[i] for i in quantitative if i in adjusted_leaves}
-    return adjusted_pass(plan, raw, changed, aggregations, effects), adjusted_leaves
+    return adjusted_pass(plan, raw, changed, aggregations, effects, imputed), adjusted_leaves
 
 
 def _adjust_results(
@@ -230,19 +250,12 @@ def _adjust_results(
             target = target_effects.get(plan.ids[i], target)
         leaf = leaves.get(i) if plan.is_leaf[i] else None
         value, spread = (leaf[0], leaf[2]) if leaf is not None else (None, None)
-        result = NodeResult(
-            id=base.id,
-            parent=base.parent,
-            depth=base.depth,
-            kind=base.kind,
-            raw=base.raw,
-            adjusted=_adjusted_score(plan, adjusted, i),
-            value=value,
-            level=plan.level_of(i, value) if value is not None else None,
-            evidence_count=base.evidence_count,
-            spread=spread,
-            target=target,
-        )
+        result = new_result(
+            base.id, base.parent, base.depth, base.kind, base.raw,
+            _adjusted_score(plan, adjusted, i), value,
+            plan.level_of(i, value) if value is not None else None, base.evidence_count, spread,
+            target, base.measured, base.unit, base.imputed, base.switched_off,
+        )  # fmt: skip
         if i:
             results[i - 1] = result
         else:
@@ -253,6 +266,8 @@ def _adjust_results(
 def _adjusted_score(plan: Plan, adjusted: Pass, i: int) -> NodeScore:
     if not adjusted.is_applicable(i):
         return _NOT_APPLICABLE
+    if i in adjusted.imputed:
+        return imputed_score(adjusted.imputed[i], adjusted.share[i])
     return node_score(
         adjusted.estimate[i],
         adjusted.lower[i],

@@ -11,6 +11,9 @@ and the results are bit for bit those of a sum over the assessed children alone.
 The adjusted pass starts from the raw one and recomputes only the nodes a modifier reaches: the
 parents (and their ancestors) of every node left out, reweighted or given a new leaf value.
 Every other node's values, and its share of its parent, are the raw pass's.
+
+An imputed leaf (a missing value under the "zero" or "mean" rule) has an estimate but no coverage
+and bounds [0, 1]: it counts in its parent's estimate, not in its coverage or bounds.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ class Pass:
         "count",
         "coverage",
         "estimate",
+        "imputed",
         "lower",
         "share",
         "touched",
@@ -59,12 +63,13 @@ class Pass:
         coverage: list[float],
         count: list[int],
         share: Sequence[float],
+        imputed: Mapping[int, float],
         applicable: Sequence[bool] | None = None,
         touched: set[int] | None = None,
     ) -> None:
         self.estimate, self.lower, self.upper, self.coverage = estimate, lower, upper, coverage
         self.count, self.share, self.touched = count, share, touched
-        self.applicable = applicable
+        self.imputed, self.applicable = imputed, applicable
 
     def is_applicable(self, i: int) -> bool:
         """Whether node *i* counts (a modifier may have left it out)."""
@@ -96,8 +101,14 @@ def _steps(
     return steps
 
 
-def raw_pass(plan: Plan, leaves: Leaves, aggregations: Mapping[str, Aggregation]) -> Pass:
-    """The pass without modifiers: every node applicable, the plan's weights."""
+def raw_pass(
+    plan: Plan,
+    leaves: Leaves,
+    aggregations: Mapping[str, Aggregation],
+    imputed: Mapping[int, float],
+) -> Pass:
+    """The pass without modifiers: every node applicable, the plan's weights; *imputed* holds
+    the imputed leaves' values."""
     size = len(plan.ids)
     estimate: list[float | None] = [None] * size
     value = [0.0] * size  # the estimate, 0 where there is none
@@ -107,6 +118,9 @@ def raw_pass(plan: Plan, leaves: Leaves, aggregations: Mapping[str, Aggregation]
     for i, (v, n, _) in leaves.items():
         estimate[i] = value[i] = lower[i] = upper[i] = v
         coverage[i], count[i], assessed[i] = 1.0, n, weights[i]
+    for i, v in imputed.items():  # a value, not evidence: no coverage, bounds unchanged
+        estimate[i] = value[i] = v
+        assessed[i] = weights[i]
     for i, get, ws, total, mode in _steps(plan, aggregations):
         aws = get(assessed)
         wsum = _fsum(aws)
@@ -136,7 +150,7 @@ def raw_pass(plan: Plan, leaves: Leaves, aggregations: Mapping[str, Aggregation]
         estimate[i], lower[i], upper[i] = est, low, high
         coverage[i] = cov if cov < 1.0 else 1.0
         count[i] = sum(get(count))
-    return Pass(estimate, lower, upper, coverage, count, plan.share)
+    return Pass(estimate, lower, upper, coverage, count, plan.share, imputed)
 
 
 def _other(
@@ -172,14 +186,16 @@ def adjusted_pass(
     changed: Leaves,
     aggregations: Mapping[str, Aggregation],
     effects: Effects,
+    imputed: Mapping[int, float],
 ) -> Pass:
     """The pass with *effects*, from the raw one; *changed* holds the leaves whose combined value
-    the modifiers changed (a quantitative leaf's new target)."""
+    the modifiers changed (a quantitative leaf's new target), *imputed* every imputed leaf's
+    value in this pass (a new target changes a measured one's)."""
     size = len(plan.ids)
     estimate, lower, upper = list(raw.estimate), list(raw.lower), list(raw.upper)
     coverage, count, share = list(raw.coverage), list(raw.count), list(raw.share)
     applicable = [True] * size
-    index, parent = plan.index, plan.parent
+    index = plan.index
     sources: list[int] = []
     left_out: list[int] = []
     for criterion_id in effects.not_applicable:
@@ -194,12 +210,11 @@ def adjusted_pass(
         estimate[i] = lower[i] = upper[i] = v
         coverage[i], count[i] = 1.0, n
     sources += [*factors, *changed]
-    dirty: set[int] = set()
-    for i in sources:
-        p = parent[i]
-        while p is not None and p not in dirty:
-            dirty.add(p)
-            p = parent[p]
+    for i, v in imputed.items():
+        if raw.imputed.get(i) != v:
+            estimate[i] = v
+            sources.append(i)
+    dirty = _ancestors(plan, sources)
     filtered = bool(effects.not_applicable) or bool(factors)
     touched = {*sources, *left_out, *dirty}
     for i in plan.internal_reverse:
@@ -223,7 +238,19 @@ def adjusted_pass(
         )
         count[i] = sum([count[c] for c in kids])
     share[0] = 1.0
-    return Pass(estimate, lower, upper, coverage, count, share, applicable, touched)
+    return Pass(estimate, lower, upper, coverage, count, share, imputed, applicable, touched)
+
+
+def _ancestors(plan: Plan, sources: Sequence[int]) -> set[int]:
+    """Every ancestor of the nodes *sources*: the nodes a change to them reaches."""
+    parent = plan.parent
+    dirty: set[int] = set()
+    for i in sources:
+        p = parent[i]
+        while p is not None and p not in dirty:
+            dirty.add(p)
+            p = parent[p]
+    return dirty
 
 
 def _node(

@@ -71,6 +71,9 @@ def _expected(framework: Framework, leaf: Criterion, language: str) -> str:
         unit = f" ({posts.unit})" if posts.unit else ""
         better = labels.word(posts.direction, language)
         return labels.word("measured", language, unit, posts.min, posts.max, better)
+    rule = leaf.normalisation
+    if rule is not None:  # against the cohort: no fixed range to show
+        return f"{rule.unit or 'a number'} ({labels.word(rule.direction, language)})"
     scale = framework.scale_of(leaf)
     return ", ".join(level.id for level in scale.levels) if scale is not None else ""
 

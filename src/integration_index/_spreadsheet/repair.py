@@ -133,7 +133,7 @@ def _repair_rating(item: dict[str, Any], framework: Framework) -> None:
     if leaf is None or not leaf.is_leaf or "rating" not in item:
         return
     rating = item["rating"]
-    if leaf.goalposts is not None:
+    if leaf.goalposts is not None or leaf.normalisation is not None:
         item["rating"] = as_number(rating)
         return
     scale = framework.scale_of(leaf)

@@ -1,0 +1,152 @@
+"""What-if results: a profile's card before and after a scenario, the change at every node, and
+the change of its rank within a cohort (the other cities' cards unchanged)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import attrs
+
+from integration_index._analysis.compare import competition_ranks
+from integration_index._i18n import Catalogue, Translator
+from integration_index._model.scenario import Scenario
+from integration_index._model.scorecard import OVERALL, ScoreCard
+
+__all__ = [
+    "NodeChange",
+    "WhatIf",
+    "what_if_markdown",
+    "what_if_rank",
+    "what_if_result",
+    "what_if_rows",
+]
+
+
+@attrs.frozen(kw_only=True)
+class NodeChange:
+    """One node's adjusted score before and after a scenario.
+
+    Attributes:
+        id: The node's id (``"overall"`` for the whole).
+        before: Its score before (None when it has none).
+        after: Its score after.
+        change: after - before (None unless both are scores).
+    """
+
+    id: str
+    before: float | None
+    after: float | None
+    change: float | None
+
+
+@attrs.frozen(kw_only=True)
+class WhatIf:
+    """A scenario's effect on one profile.
+
+    Attributes:
+        scenario: The scenario applied.
+        before: The card without it.
+        after: The card with it.
+        changes: Every node whose score changed (the whole first, then depth first).
+        rank_before: The city's rank within the cohort before (None without a cohort).
+        rank_after: Its rank after, the other cities' cards unchanged.
+        cohort_size: How many cities the ranking holds (the city included).
+    """
+
+    scenario: Scenario
+    before: ScoreCard
+    after: ScoreCard
+    changes: tuple[NodeChange, ...]
+    rank_before: int | None = None
+    rank_after: int | None = None
+    cohort_size: int = 0
+
+    @property
+    def rank_change(self) -> int | None:
+        """Places gained (positive) or lost (negative) in the cohort; None without a cohort."""
+        if self.rank_before is None or self.rank_after is None:
+            return None
+        return self.rank_before - self.rank_after
+
+    def to_markdown(self, language: str = "en") -> str:
+        """The result as Markdown in *language* ("en" or "fr"): the overall change, the rank
+        change, a table of nodes (``render(result, language=...)`` writes it as HTML too)."""
+        return what_if_markdown(self, Catalogue.load().translator(language))
+
+
+def what_if_rows(result: WhatIf, tr: Translator) -> list[list[str]]:
+    """The changed nodes as text (node, before, after, change), 2 decimals, in tr's language."""
+    return [
+        [c.id, tr.number(c.before, 2), tr.number(c.after, 2), tr.signed(c.change, 2)]
+        for c in result.changes
+    ]
+
+
+def what_if_rank(result: WhatIf, tr: Translator) -> str | None:
+    """The sentence on the city's rank before and after (None without a cohort)."""
+    if result.rank_before is None or result.rank_change is None:
+        return None
+    return tr.t(
+        "reports.whatif.rank",
+        size=result.cohort_size,
+        before=result.rank_before,
+        after=result.rank_after,
+        change=f"{result.rank_change:+d}",
+    )
+
+
+def what_if_markdown(result: WhatIf, tr: Translator) -> str:
+    """*result* as Markdown in *tr*'s language (names and ids shown as written, escaped)."""
+    title = tr.t("reports.whatif.title", scenario=_md(result.scenario.title))
+    lines = [f"# {title}", "", tr.t("reports.whatif.city", city=_md(result.before.city_name)), ""]
+    rank = what_if_rank(result, tr)
+    if rank is not None:
+        lines += [rank, ""]
+    columns = ("node", "before", "after", "change")
+    lines.append("| " + " | ".join(tr.t(f"reports.whatif.col_{c}") for c in columns) + " |")
+    lines.append("|---|---:|---:|---:|")
+    lines += [f"| {_md(node)} | {' | '.join(cells)} |" for node, *cells in what_if_rows(result, tr)]
+    if not result.changes:
+        lines.append(f"| {tr.t('reports.whatif.no_change')} | | | |")
+    return "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    """Free text inert in Markdown: one line, its markup characters and pipes escaped."""
+    flat = " ".join(text.split())
+    return "".join("\\" + ch if ch in "\\`*_{}[]<>()#+!|~" else ch for ch in flat)
+
+
+def _changes(before: ScoreCard, after: ScoreCard) -> tuple[NodeChange, ...]:
+    changes = []
+    for node in (before.overall, *before.nodes):
+        old = node.adjusted.score
+        new = after.node(node.id).adjusted.score if node.id != OVERALL else after.score
+        if old == new:
+            continue
+        delta = new - old if old is not None and new is not None else None
+        changes.append(NodeChange(id=node.id, before=old, after=new, change=delta))
+    return tuple(changes)
+
+
+def what_if_result(
+    scenario: Scenario,
+    before: ScoreCard,
+    after: ScoreCard,
+    cohort_cards: Sequence[ScoreCard] = (),
+) -> WhatIf:
+    """Compare the cards; rank the city among *cohort_cards* (its own card there is replaced)."""
+    others = [card.score for card in cohort_cards if card.city_id != before.city_id]
+    rank_before = rank_after = None
+    if cohort_cards:
+        rank_before = competition_ranks([before.score, *others])[0]
+        rank_after = competition_ranks([after.score, *others])[0]
+    return WhatIf(
+        scenario=scenario,
+        before=before,
+        after=after,
+        changes=_changes(before, after),
+        rank_before=rank_before,
+        rank_after=rank_after,
+        cohort_size=len(others) + 1 if cohort_cards else 0,
+    )
