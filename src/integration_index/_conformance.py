@@ -16,6 +16,7 @@ from integration_index._model.framework import Framework
 from integration_index._model.profile import CityProfile
 from integration_index._plugins.registry import Registry
 from integration_index._scoring.engine import score_profile
+from integration_index._scoring.plan import Plan
 
 __all__ = ["check_framework"]
 
@@ -68,22 +69,24 @@ def check_framework(
         return [problem.message for problem in unknown]
     rng = random.Random(seed)
     failures: list[str] = []
+    plan = Plan(framework)
     converter = model_converter()
     if converter.structure(converter.unstructure(framework), Framework) != framework:
         failures.append("the framework does not survive unstructure/structure unchanged")
     for pick, expected in (("max", 100.0), ("min", 0.0)):
         extreme = _sample(framework, pick, [1], rng)
-        score = score_profile(extreme, framework, aggregations).overall.raw.score
+        score = score_profile(extreme, framework, aggregations, plan=plan).overall.raw.score
         if score is None or abs(score - expected) > 1e-9:
             failures.append(f"every leaf at its {pick}imum scores {score}, expected {expected}")
-    raw = score_profile(_sample(framework, "empty", [0], rng), framework, aggregations).overall.raw
+    empty = _sample(framework, "empty", [0], rng)
+    raw = score_profile(empty, framework, aggregations, plan=plan).overall.raw
     if raw.score is not None or raw.lower != 0.0 or raw.upper != 100.0:
         failures.append(
             f"an empty profile gives {raw.score}, [{raw.lower}, {raw.upper}]; expected None, [0, 100]"
         )
     for sample in range(samples):
         drawn = _sample(framework, "any", [0, 1, 1, 2, 3], rng)
-        card = score_profile(drawn, framework, aggregations)
+        card = score_profile(drawn, framework, aggregations, plan=plan)
         for result in (card.overall, *card.nodes):
             for node in (result.raw, result.adjusted):
                 low, high, value = node.lower, node.upper, node.score

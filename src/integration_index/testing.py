@@ -36,7 +36,7 @@ from integration_index._model.framework import AGGREGATIONS, Framework, Settings
 from integration_index._model.profile import CityProfile
 from integration_index._model.scale import Goalposts, Level, Scale
 from integration_index._model.text import Text
-from integration_index._scoring.plan import plan_of
+from integration_index._scoring.plan import Plan
 
 __all__ = [
     "check_framework",
@@ -349,7 +349,7 @@ def cohorts(draw: st.DrawFn, framework: Framework) -> CohortStats:
     them (a cohort rule, or missing values imputed with the cohort mean): measured values for a
     measured leaf (about 0 to 100 under a cohort rule; at, between and beyond the goalposts),
     level values for a leaf on a scale."""
-    plan = plan_of(framework)
+    plan = Plan(framework)
     indicators: dict[str, IndicatorStats] = {}
     size = 1
     for leaf_id in plan.needs_cohort:

@@ -36,7 +36,7 @@ def _compiled(framework: Framework | str, registry: Registry | None) -> Any:
 
     context = scoring_context([framework], registry=registry)
     resolved = framework if isinstance(framework, Framework) else context.framework(framework)
-    return CompiledFramework(resolved, context.aggregations)
+    return CompiledFramework(resolved, context.aggregations, context.plan(resolved))
 
 
 def score_arrays(

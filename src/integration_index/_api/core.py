@@ -185,6 +185,7 @@ def scoring_context(
         frameworks=frameworks_by_id,
         aggregations=chosen.aggregations(),
         engine_version=version(),
+        plans=chosen._plans,  # compiled once per framework, whatever the number of contexts
     )
 
 

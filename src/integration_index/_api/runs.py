@@ -10,11 +10,11 @@ from integration_index._batch import Overrides
 from integration_index._io.documents import load_profile_file
 from integration_index._io.inputs import expand_inputs
 from integration_index._model.cohort import CohortStats
+from integration_index._model.criteria import Criterion
 from integration_index._model.framework import Framework
 from integration_index._model.profile import CityProfile
 from integration_index._model.weights import Weights, override_problems, with_weights
 from integration_index._scoring.normalisation import CohortAccumulator
-from integration_index._scoring.plan import plan_of
 from integration_index.exceptions import AnalysisInputError, IntegrationIndexError, Problem
 
 __all__ = [
@@ -70,7 +70,19 @@ def apply_weights(
 
 def needs_cohort(framework: Framework) -> bool:
     """True when some criterion of *framework* needs cohort statistics."""
-    return bool(plan_of(framework).needs_cohort)
+
+    # A walk of the tree, not a compiled plan: a single score() asks this of every framework.
+    def needs(nodes: Sequence[Criterion], inherited: str) -> bool:
+        for node in nodes:
+            missing = node.missing or inherited
+            if node.is_leaf:
+                if node.normalisation is not None or missing == "mean":
+                    return True
+            elif needs(node.children, missing):
+                return True
+        return False
+
+    return needs(framework.criteria, "skip")
 
 
 def _profiles(items: Iterable[CityProfile | str | os.PathLike[str]]) -> Iterator[CityProfile]:

@@ -21,7 +21,6 @@ from integration_index._cli.common import (
 )
 from integration_index._cli.files import atomic_output, is_stdout
 from integration_index._cli.templates import profile_template
-from integration_index._cli.workbooks import init_workbook
 from integration_index._model.criteria import Criterion
 from integration_index._model.framework import Framework
 from integration_index._plugins.registry import Registry
@@ -122,6 +121,8 @@ def init(args: argparse.Namespace) -> int:
         raise UsageError("give a framework with --framework ID or --framework-file PATH")
     fmt = args.format or ("xlsx" if target.suffix.lower() == ".xlsx" else "toml")
     if fmt == "xlsx":
+        from integration_index._cli.workbooks import init_workbook  # only here: spreadsheets
+
         init_workbook(args.file, chosen, args)
         if not to_stdout:
             error(f"wrote {target}: a profile workbook for {', '.join(f.id for f in chosen)}")

@@ -7,7 +7,7 @@ import contextlib
 import functools
 import sys
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from integration_index._api.core import score_many
 from integration_index._batch import Renderer, ScoreResult
@@ -22,9 +22,11 @@ from integration_index._cli.common import (
 from integration_index._cli.files import atomic_binary_output, atomic_output, in_place, is_stdout
 from integration_index._cli.parquet import ParquetScores, check_parquet_output
 from integration_index._cli.progress import Progress, wanted
-from integration_index._cli.workbooks import ScoreWorkbook, check_workbook_output
 from integration_index._i18n import translator
 from integration_index.exceptions import AnalysisInputError
+
+if TYPE_CHECKING:
+    from integration_index._cli.workbooks import ScoreWorkbook
 
 __all__ = ["score"]
 
@@ -97,7 +99,7 @@ def score(args: argparse.Namespace) -> int:
     try:
         with _output(args.output, binary=binary) as stream:
             writer = (
-                ScoreWorkbook(stream)
+                _score_workbook(stream)
                 if workbook
                 else ParquetScores(stream)
                 if binary
@@ -125,8 +127,19 @@ def _check_format_options(args: argparse.Namespace) -> None:
     """Refuse, before any work, options that do not fit the format."""
     if args.csv_dialect is not None and args.format not in ("csv", "tidy-csv"):
         raise UsageError("--csv-dialect applies to --format csv and tidy-csv")
-    check_workbook_output(args)
     check_parquet_output(args)
+    if args.format == "xlsx":
+        from integration_index._cli.workbooks import check_workbook_output
+
+        check_workbook_output(args)
+
+
+def _score_workbook(stream: IO[bytes]) -> ScoreWorkbook:
+    # Imported for --format xlsx alone: the spreadsheet code, and the ranking the workbook
+    # holds, cost every other format's start-up several milliseconds.
+    from integration_index._cli.workbooks import ScoreWorkbook
+
+    return ScoreWorkbook(stream)
 
 
 def _renderer(args: argparse.Namespace) -> Renderer:

@@ -30,6 +30,7 @@ from integration_index._model.scorecard import ScoreCard
 from integration_index._plugins.calls import each_implementation
 from integration_index._plugins.contents import Contents, DuplicateError, build_contents
 from integration_index._scoring.aggregations import Aggregation
+from integration_index._scoring.plan import Plans
 from integration_index.exceptions import PluginError, UnknownFrameworkError
 
 __all__ = ["BLOCK_ENV", "PluginInfo", "Registry"]
@@ -93,8 +94,11 @@ class Registry:
         self._lock = threading.RLock()
         self._started = False
         self._origins: dict[str, PluginInfo] = {}
+        self._dists: dict[str, Any] = {}  # entry-point plugins' distributions
         self._load_errors: dict[str, PluginError] = {}
         self._contents: Contents | None = None
+        # The frameworks' compiled scoring plans, shared by the scoring contexts built from it.
+        self._plans = Plans()
 
     def __repr__(self) -> str:
         source = "entry points" if self._entry_points else "no entry points"
@@ -175,6 +179,9 @@ class Registry:
             infos = []
             for name in sorted(self._origins):
                 info = self._origins[name]
+                dist = self._dists.get(name)
+                if dist is not None and info.origin == "entry-point":
+                    info = attrs.evolve(info, distribution=f"{dist.name} {dist.version}")
                 if info.status == "loaded":
                     failures = [_reason(e) for e in contents.errors if e.plugin == name]
                     info = attrs.evolve(
@@ -338,9 +345,9 @@ class Registry:
         found = importlib.metadata.entry_points(group=hookspecs.PROJECT_NAME)
         for entry_point in sorted(found, key=lambda ep: ep.name):
             name = entry_point.name
-            dist = entry_point.dist
-            distribution = f"{dist.name} {dist.version}" if dist is not None else None
-            info = PluginInfo(name=name, origin="entry-point", distribution=distribution)
+            # Its distribution's name and version are read from its metadata when asked for.
+            self._dists[name] = entry_point.dist
+            info = PluginInfo(name=name, origin="entry-point")
             if name in self._blocked:
                 self._origins[name] = attrs.evolve(info, status="blocked")
                 continue

@@ -10,6 +10,7 @@ from integration_index._model.aggregation_use import aggregation_names
 from integration_index._model.framework import Framework
 from integration_index._model.frozen import FrozenDict
 from integration_index._scoring.aggregations import Aggregation, builtin_aggregations
+from integration_index._scoring.plan import Plan, Plans
 from integration_index.exceptions import UnknownFrameworkError
 
 __all__ = ["ScoringContext"]
@@ -39,11 +40,19 @@ class ScoringContext:
         frameworks: Frameworks by id.
         aggregations: Aggregation methods by name.
         engine_version: The integration-index version recorded on the cards.
+        plans: The frameworks' compiled scoring plans, compiled on first use (a registry shares
+            its cache with the contexts it builds; a pickled context arrives with an empty one,
+            so each worker process compiles its own).
     """
 
     frameworks: Mapping[str, Framework] = attrs.field(factory=dict, converter=_frameworks)
     aggregations: Mapping[str, Aggregation] = attrs.field(factory=_builtin, converter=_aggregations)
     engine_version: str = ""
+    plans: Plans = attrs.field(factory=Plans, eq=False, repr=False)
+
+    def plan(self, framework: Framework) -> Plan:
+        """The compiled scoring plan of *framework*."""
+        return self.plans.get(framework)
 
     def framework(self, framework_id: str) -> Framework:
         """The framework with this id.

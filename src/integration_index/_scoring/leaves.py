@@ -99,6 +99,9 @@ def combine_leaves(
     measured: dict[int, float] = {}
     for i, raw in values.items():
         goalposts, rule = plan.goalposts[i], plan.normalisation[i]
+        if goalposts is None and rule is None and len(raw) == 1:  # one rating on a scale
+            combined[i] = (raw[0], 1, None)
+            continue
         if goalposts is not None:
             normalised = [goalposts.normalise(x, targets.get(i)) for x in raw]
         elif rule is not None:

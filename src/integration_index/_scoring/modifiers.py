@@ -40,8 +40,13 @@ class Effects:
         return not self.applied
 
 
+_NONE = Effects()
+
+
 def resolve_effects(profile: CityProfile, framework: Framework) -> Effects:
     """Evaluate the framework's rules and the profile's exclusions for one framework."""
+    if not framework.modifiers and not profile.exclusions:
+        return _NONE  # most profiles: nothing to evaluate
     context: Mapping[str, ContextValue] = profile.context.get(framework.id, {})
     not_applicable: set[str] = set()
     weight_factors: dict[str, float] = {}

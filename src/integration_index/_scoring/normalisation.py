@@ -14,7 +14,7 @@ from integration_index._model.framework import Framework
 from integration_index._model.profile import CityProfile
 from integration_index._scoring.evidence import combine_ratings
 from integration_index._scoring.leaves import combine_measured, leaf_values
-from integration_index._scoring.plan import plan_of
+from integration_index._scoring.plan import Plan
 
 __all__ = ["CohortAccumulator", "cohort_stats"]
 
@@ -27,9 +27,9 @@ class CohortAccumulator:
     scale (imputed with the cohort mean), its combined level value.
     """
 
-    def __init__(self, framework: Framework) -> None:
+    def __init__(self, framework: Framework, plan: Plan | None = None) -> None:
         self.framework = framework
-        self.plan = plan_of(framework)
+        self.plan = plan if plan is not None and plan.framework is framework else Plan(framework)
         self.wanted = [self.plan.index[leaf] for leaf in self.plan.needs_cohort]
         self.values: dict[int, list[float]] = {i: [] for i in self.wanted}
         self.size = 0

@@ -28,7 +28,7 @@ from integration_index._scoring.aggregations import (
     minimum,
     weighted_mean,
 )
-from integration_index._scoring.plan import plan_of
+from integration_index._scoring.plan import Plan
 
 __all__ = ["COVERAGE_EPSILON", "CompiledFramework", "NodeArrays", "combine", "node_pass"]
 
@@ -49,8 +49,16 @@ _VECTORISED: Mapping[object, str] = {
 class CompiledFramework:
     """The engine's plan of a framework as index arrays, with each node's method resolved."""
 
-    def __init__(self, framework: Framework, aggregations: Mapping[str, Aggregation]) -> None:
-        plan = plan_of(framework)  # the engine's own compiled plan: same order, same weights
+    def __init__(
+        self,
+        framework: Framework,
+        aggregations: Mapping[str, Aggregation],
+        plan: Plan | None = None,
+    ) -> None:
+        # The engine's own compiled plan (given, from a context's cache, or compiled here): the
+        # same order, the same weights.
+        if plan is None or plan.framework is not framework:
+            plan = Plan(framework)
         self.framework = framework
         self.registered = aggregations
         self.plan = plan
