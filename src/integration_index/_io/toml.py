@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from integration_index._io import nesting
 from integration_index.exceptions import IntegrationIndexError, Problem
 
 try:  # The compiled tomli wheel parses about 3x faster than the stdlib's tomllib.
@@ -222,16 +223,13 @@ def parse(text: str, path: str | None, error: ErrorFactory) -> dict[str, Any]:
             )
         raise error(f"invalid TOML: {message}", path=path, line=line) from None
     except RecursionError:
+        depth, line = nesting.deepest_nesting(text)
         raise error(
-            "invalid TOML: nesting too deep (arrays or inline tables inside one another more "
-            f"than about {_TOMLI_DEPTH} levels deep)",
+            f"invalid TOML: nesting too deep (arrays or inline tables {depth} levels inside one "
+            "another, more than the parser can read)",
             path=path,
+            line=line,
         ) from None
-
-
-# tomli raises RecursionError from about 410 levels of nesting with Python's default recursion
-# limit (fewer when called from deep in a program's stack).
-_TOMLI_DEPTH = 400
 
 
 def _impossible_date(text: str, line: int | None) -> str | None:
