@@ -122,9 +122,11 @@ def test_deep_nesting_is_an_error_not_a_recursion_error() -> None:
 
 def test_the_nesting_error_states_the_documents_depth(monkeypatch: pytest.MonkeyPatch) -> None:
     from integration_index._io import toml
+    from integration_index._io.nesting import MAX_DEPTH
 
-    # tomli's limit depends on its version (about 410 levels at 2.5, a few thousand at 2.2)
-    # and on the stack: the message states the document's own depth, and the line of it.
+    # tomli's own limit depends on its version (about 410 levels at 2.5, a few thousand at
+    # 2.2): no parser is given more than MAX_DEPTH, and the message states the document's depth
+    # and its line.
     monkeypatch.setattr(toml, "_fast_loads", None)
     depth = 20_000
     text = '# a comment with [ and {\ntitle = \'a [string\'\nnote = """\n[[[\n"""\n'
@@ -132,7 +134,12 @@ def test_the_nesting_error_states_the_documents_depth(monkeypatch: pytest.Monkey
     with pytest.raises(ProfileError) as caught:
         parse(text, "deep.toml", ProfileError)
     assert f"arrays or inline tables {depth} levels inside one another" in str(caught.value)
+    assert f"at most {MAX_DEPTH} are read" in str(caught.value)
     assert caught.value.line == 6
+    # At MAX_DEPTH exactly, it reads (tomli 2.5 gives up at about 410, 2.2 at a few thousand).
+    assert parse("a = " + "[" * MAX_DEPTH + "]" * MAX_DEPTH, "deep.toml", ProfileError)
+    with pytest.raises(ProfileError, match=f"{MAX_DEPTH + 1} levels"):
+        parse("a = " + "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1), "deep.toml", ProfileError)
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,9 @@ from __future__ import annotations
 import datetime
 import math
 import os
+import subprocess
+import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,7 +27,7 @@ import tomli
 from hypothesis import given
 from hypothesis import strategies as st
 
-from integration_index._io import toml
+from integration_index._io import nesting, toml
 from integration_index._io.toml_writer import dumps
 from integration_index.exceptions import ProfileError
 
@@ -208,16 +211,52 @@ def test_deep_nesting_never_reaches_the_fast_parser(monkeypatch: pytest.MonkeyPa
 
     monkeypatch.setattr(toml, "_fast_loads", spy)
     limit = toml.FAST_PARSER_MAX_OPENERS
-    toml.parse("a = " + "[" * (limit // 2) + "]" * (limit // 2), None, ProfileError)
+    # Many brackets, shallow: up to the limit the fast parser's, beyond it tomli's.
+    toml.parse("a = [" + "[], " * (limit - 1) + "]", None, ProfileError)
+    assert len(calls) == 1
+    toml.parse("a = [" + "[], " * (limit + 1) + "]", None, ProfileError)
     assert len(calls) == 1
     for deep in ("a = " + "[" * 100_000, "a = " + "{b = " * (limit + 1)):
         with pytest.raises(ProfileError, match="invalid TOML"):
             toml.parse(deep, None, ProfileError)
     assert len(calls) == 1
-    # At the limit exactly, a document nested as deep as tomli allows is the fast parser's.
-    text = "a = " + "[" * 300 + "]" * 300
+    # Nested as deep as any parser is given (MAX_DEPTH), a document is the fast parser's.
+    depth = nesting.MAX_DEPTH
+    text = "a = " + "[" * depth + "]" * depth
     assert toml.parse(text, None, ProfileError) == tomli.loads(text)
     assert len(calls) == 2
+    # Off the main thread (whose stack may be tiny: the process would die), tomli parses.
+    worker = threading.Thread(target=toml.parse, args=(text, None, ProfileError))
+    worker.start()
+    worker.join()
+    assert len(calls) == 2
+
+
+def test_a_deep_document_in_a_small_thread_stack_does_not_kill_the_process() -> None:
+    # Where toml-rs died (850 levels in a 1 MiB thread, 100 in 128 KiB), tomli reads it now.
+    script = (
+        "import threading\n"
+        "from integration_index._io import toml\n"
+        "from integration_index.exceptions import ProfileError\n"
+        "threading.stack_size(128 * 1024)\n"
+        "text = 'a = ' + '[' * 100 + ']' * 100\n"
+        "out = []\n"
+        "t = threading.Thread(target=lambda: out.append(toml.parse(text, None, ProfileError)))\n"
+        "t.start(); t.join()\n"
+        "print(toml.fast_parser(), len(out))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["toml-rs", "1"]
+
+
+def test_the_fast_parser_budget_follows_the_main_threads_stack(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(nesting, "_main_stack", lambda: 1024 * 1024)
+    assert nesting.fast_parser_budget(1000) == 128
+    monkeypatch.setattr(nesting, "_main_stack", lambda: 64 * 1024 * 1024)
+    assert nesting.fast_parser_budget(1000) == 1000
 
 
 def test_what_the_fast_parser_refuses_is_parsed_again_by_tomli(

@@ -1,8 +1,61 @@
-"""The deepest nesting of a TOML document, for the message when the parser gives up."""
+"""How deep a TOML document nests, and which parser may take it.
+
+Every parser is given documents nested at most ``MAX_DEPTH`` levels, so that what loads does not
+depend on which parser (or which version of tomli) is installed. The compiled fast parser recurses
+on the C stack, where running out kills the process: it is used on the main thread only, and only
+for documents whose count of ``[`` and ``{`` fits the main thread's stack.
+"""
 
 from __future__ import annotations
 
-__all__ = ["deepest_nesting"]
+import threading
+
+__all__ = ["MAX_DEPTH", "deepest_nesting", "fast_parser_budget", "too_deep", "too_deep_message"]
+
+#: The deepest nesting of arrays and inline tables read (real profiles nest 3 or 4 levels).
+MAX_DEPTH = 256
+
+#: Stack bytes allowed per ``[`` or ``{`` given to the fast parser: toml-rs used under 2 KiB per
+#: level (999 levels passed in a 2 MiB thread); four times that, for safety.
+_STACK_PER_OPENER = 8192
+_DEFAULT_STACK = 8 * 1024 * 1024
+
+
+def too_deep(text: str, openers: int) -> tuple[int, int] | None:
+    """(depth, line) when *text* nests deeper than MAX_DEPTH; None otherwise.
+
+    *openers* is the count of ``[`` and ``{``: no document with fewer can nest that deep, so the
+    scan runs only for the rare long ones.
+    """
+    if openers <= MAX_DEPTH:
+        return None
+    depth, line = deepest_nesting(text)
+    return (depth, line) if depth > MAX_DEPTH else None
+
+
+def too_deep_message(depth: int) -> str:
+    return (
+        f"invalid TOML: nesting too deep (arrays or inline tables {depth} levels inside one "
+        f"another; at most {MAX_DEPTH} are read)"
+    )
+
+
+def fast_parser_budget(limit: int) -> int:
+    """The most ``[`` and ``{`` the fast parser may be given here: *limit*, or less when the main
+    thread's stack (``ulimit -s``) is small; 0 off the main thread, whose stack may be tiny."""
+    if threading.current_thread() is not threading.main_thread():
+        return 0
+    return min(limit, _main_stack() // _STACK_PER_OPENER)
+
+
+def _main_stack() -> int:
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on POSIX: the usual default
+        return _DEFAULT_STACK
+    soft, _ = resource.getrlimit(resource.RLIMIT_STACK)
+    return _DEFAULT_STACK if soft == resource.RLIM_INFINITY or soft <= 0 else soft
+
 
 _QUOTES = ('"""', "'''", '"', "'")
 

@@ -175,9 +175,10 @@ def decode(data: bytes, path: str | None, error: ErrorFactory) -> str:
 _DATE_LIKE = re.compile(r"(?<![\w\"'.:-])\d{4}-\d{2}-\d{2}(?![\d.-])")
 
 
-#: The fast parser is given only documents with at most this many ``[`` and ``{`` in all: their
-#: nesting can be no deeper, and toml-rs overflows its stack (the process dies) a few thousand
-#: levels deep. Real profiles hold a few hundred at most; other documents go to tomli.
+#: The fast parser is given only documents with at most this many ``[`` and ``{`` in all (fewer
+#: when the main thread's stack is small, none off the main thread: see _io/nesting.py), since
+#: toml-rs overflows its stack (the process dies) when nesting runs deep. Real profiles hold a few
+#: hundred at most; other documents go to tomli.
 FAST_PARSER_MAX_OPENERS = 1000
 
 
@@ -202,7 +203,11 @@ def parse(text: str, path: str | None, error: ErrorFactory) -> dict[str, Any]:
         text = text[1:]
     if not text or text.isspace():
         raise error("the file is empty, expected a TOML document", path=path, line=1)
-    if _fast_loads is not None and text.count("[") + text.count("{") <= FAST_PARSER_MAX_OPENERS:
+    openers = text.count("[") + text.count("{")
+    deep = nesting.too_deep(text, openers)
+    if deep is not None:
+        raise error(nesting.too_deep_message(deep[0]), path=path, line=deep[1])
+    if _fast_loads is not None and openers <= nesting.fast_parser_budget(FAST_PARSER_MAX_OPENERS):
         try:
             return _fast_loads(text)
         except Exception:  # tomli says what is wrong, with its line, or parses it after all
@@ -222,14 +227,9 @@ def parse(text: str, path: str | None, error: ErrorFactory) -> dict[str, Any]:
                 f"{bad_date} is not a valid date (expected year-month-day, such as 2024-03-01)"
             )
         raise error(f"invalid TOML: {message}", path=path, line=line) from None
-    except RecursionError:
+    except RecursionError:  # not deeper than MAX_DEPTH, but called deep in a program's stack
         depth, line = nesting.deepest_nesting(text)
-        raise error(
-            f"invalid TOML: nesting too deep (arrays or inline tables {depth} levels inside one "
-            "another, more than the parser can read)",
-            path=path,
-            line=line,
-        ) from None
+        raise error(nesting.too_deep_message(depth), path=path, line=line) from None
 
 
 def _impossible_date(text: str, line: int | None) -> str | None:
