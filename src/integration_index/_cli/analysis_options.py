@@ -116,9 +116,9 @@ def _uncertainty_command(command: Command, lazy: Lazy) -> None:
         "dirichlet:CONCENTRATION",
     )  # fmt: skip
     p.add_argument(
-        "--aggregation-levels", default="0,1", metavar="DEPTHS",
-        help="depths whose arithmetic/geometric mean switches (default 0,1: the whole and its "
-        "top-level criteria)",
+        "--aggregation-levels", default="0", metavar="DEPTHS",
+        help="depths whose arithmetic/geometric mean switches (default 0: the whole; 0,1 adds its "
+        "top-level criteria, where one question at 0 zeroes a factor in geometric runs)",
     )  # fmt: skip
     p.add_argument(
         "--evidence-rules", default="median,mean,min,max", metavar="RULES",

@@ -128,13 +128,15 @@ class AggregationSwitch:
     """The aggregation method at chosen levels: arithmetic or geometric, half the runs each.
 
     Attributes:
-        levels: Depths whose nodes switch: 0 is the whole framework, 1 its top-level criteria,
-            and so on. Only nodes whose declared method is ``weighted_mean`` or
+        levels: Depths whose nodes switch (default 0 alone): 0 is the whole framework, 1 its
+            top-level criteria, and so on. Only nodes whose declared method is ``weighted_mean`` or
             ``geometric_mean`` switch (all of them together, one draw per run); ``minimum``,
             ``gate`` and plugins' methods stay.
     """
 
-    levels: tuple[int, ...] = attrs.field(default=(0, 1), converter=_depths)
+    # Depth 0 only by default: a geometric mean at depth 1 turns one question rated 0 into a
+    # key factor at 0, and then a whole at 0 (docs/uncertainty.md).
+    levels: tuple[int, ...] = attrs.field(default=(0,), converter=_depths)
 
     def __attrs_post_init__(self) -> None:
         if not self.levels or any(not isinstance(d, int) or d < 0 for d in self.levels):
