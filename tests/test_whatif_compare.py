@@ -7,7 +7,9 @@ quadratic rank the ranking used to compute), never the code under test.
 from __future__ import annotations
 
 import datetime
+import json
 import math
+from decimal import Decimal
 from pathlib import Path
 
 import attrs
@@ -17,9 +19,11 @@ from hypothesis import strategies as st
 
 import integration_index as ii
 from integration_index._analysis.compare import _bound_ranks, competition_ranks
+from integration_index._analysis.whatif import what_if_rows
 from integration_index._cli.main import main
-from integration_index.analysis import PeerRule
-from integration_index.exceptions import AnalysisInputError
+from integration_index._i18n import Catalogue
+from integration_index.analysis import NodeChange, PeerRule, WhatIf
+from integration_index.exceptions import AnalysisInputError, ProfileError
 from integration_index.model import (
     Assessment,
     City,
@@ -115,6 +119,124 @@ def test_a_scenario_that_does_not_fit_names_file_line_and_key(tmp_path: Path) ->
     text = caught.value.format()
     assert f"{scenario}:4: ratings[0].rating: rating 'maybe' is not a level" in text
     assert f"{scenario}:6: ratings[1].criterion: unknown criterion 'nope'" in text
+
+
+EUROCITIES = EXAMPLE.parent / "profiles" / "eurocities"
+
+
+def eurocities_rank(profile_file: str, cohort: list[str]) -> tuple[int, int]:
+    """The (rank, size) that ``compare`` gives the card of *profile_file* among the latest
+    assessment of every other city of *cohort*."""
+    chosen = ii.load_profile(profile_file)
+    results = list(ii.score_many(cohort, ["eurocities"], keep_profiles=True))
+    entries = [
+        (r.profile, c)
+        for r in results
+        for c in r.cards
+        if r.profile is not None and c.city_id != chosen.city.id
+    ]
+    entries.append((chosen, ii.score(chosen, "eurocities")))
+    ranking = ii.rank_cities(entries)
+    return {r.city_id: r.rank for r in ranking.rows}[chosen.city.id], len(ranking.rows)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        # the ranking of docs/guides/analysts.md: Porto Verde 73.88, Ostavia 55.36, Rivermouth
+        # 49.76 (2024; its 2022 card, 31.35, does not count), Lindenburg 43.81
+        ("lindenburg-2024.toml", (4, 4)),
+        ("rivermouth-2024.toml", (3, 4)),
+        ("porto-verde-2024.toml", (1, 4)),
+        # Rivermouth by its 2022 card, its 2024 one in the cohort replaced: 31.35, last of 4
+        ("rivermouth-2022.toml", (4, 4)),
+    ],
+)
+def test_what_if_ranks_each_city_once_by_its_latest_assessment(
+    name: str, expected: tuple[int, int]
+) -> None:
+    cohort = sorted(str(p) for p in EUROCITIES.glob("*.toml"))  # Rivermouth 2022 and 2024
+    result = ii.what_if(ii.load_profile(EUROCITIES / name), Scenario(), cohort=cohort)
+    assert (result.rank_before, result.cohort_size) == expected
+    assert result.rank_after == result.rank_before and result.rank_change == 0
+    assert eurocities_rank(str(EUROCITIES / name), cohort) == expected  # what compare says
+
+
+def test_what_if_command_counts_each_city_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    profile = str(EUROCITIES / "lindenburg-2024.toml")
+    empty = tmp_path / "empty.toml"
+    empty.write_text('schema = 1\ntitle = "Nothing"\n', encoding="utf-8")
+    assert main(["compare", str(EUROCITIES), "--framework", "eurocities", "--format", "csv"]) == 0
+    rows = capsys.readouterr().out.splitlines()[1:]
+    assert len(rows) == 4 and rows[3].split(",")[0] == "lindenburg"
+    assert main(["what-if", profile, str(empty), "--cohort", str(EUROCITIES)]) == 0
+    assert "Rank in the cohort of 4: 4 -> 4 (+0 places)" in capsys.readouterr().out
+
+
+def test_what_if_refuses_two_assessments_of_one_city_on_one_date(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (EUROCITIES / "lindenburg-2024.toml").read_text(encoding="utf-8")
+    scenario = tmp_path / "empty.toml"
+    scenario.write_text("schema = 1\n", encoding="utf-8")
+    tmp_path = tmp_path / "cohort"
+    tmp_path.mkdir()
+    (tmp_path / "a.toml").write_text(text, encoding="utf-8")
+    (tmp_path / "b.toml").write_text(text, encoding="utf-8")  # the same assessment twice
+    (tmp_path / "porto.toml").write_bytes((EUROCITIES / "porto-verde-2024.toml").read_bytes())
+    profile = ii.load_profile(EUROCITIES / "rivermouth-2024.toml")
+    same = ii.what_if(profile, Scenario(), cohort=[str(tmp_path)])
+    assert (same.rank_before, same.cohort_size) == (2, 3)  # Lindenburg counts once
+    changed = text.replace('rating = "partly"', 'rating = "fully"', 1)
+    assert changed != text
+    (tmp_path / "b.toml").write_text(changed, encoding="utf-8")  # another one, same date
+    with pytest.raises(ProfileError, match="ambiguous") as caught:
+        ii.what_if(profile, Scenario(), cohort=[str(tmp_path)])
+    message = caught.value.format()
+    assert "'lindenburg' on 2024-02-28" in message
+    assert str(tmp_path / "a.toml") in message and str(tmp_path / "b.toml") in message
+    args = ["what-if", str(EUROCITIES / "rivermouth-2024.toml"), str(scenario)]
+    assert main([*args, "--cohort", str(tmp_path)]) == 1
+    assert "ambiguous: two different assessments of city 'lindenburg'" in capsys.readouterr().err
+
+
+def test_the_change_shown_is_the_difference_of_the_values_shown() -> None:
+    # Barholby's overall score in docs/guides/analysts.md: 49.3615... -> 64.7159..., a change of
+    # 15.3543... that alone would round to 15.35, though 64.72 - 49.36 = 15.36
+    change = NodeChange(
+        id="overall", before=49.36150853109796, after=64.71585525380704, change=15.354346722709074
+    )
+    assert change.shown_change == 15.36
+    tr = Catalogue.load().translator("en")
+    card = ii.score(ii.load_profile(EUROCITIES / "lindenburg-2024.toml"), "eurocities")
+    result = WhatIf(scenario=Scenario(), before=card, after=card, changes=(change,))
+    assert what_if_rows(result, tr) == [["overall", "49.36", "64.72", "+15.36"]]
+    assert "| overall | 49.36 | 64.72 | +15.36 |" in result.to_markdown()
+    assert NodeChange(id="x", before=None, after=3.0, change=None).shown_change is None
+
+
+@given(st.floats(0, 100), st.floats(0, 100))
+def test_the_change_shown_agrees_with_the_values_shown(before: float, after: float) -> None:
+    change = NodeChange(id="n", before=before, after=after, change=after - before)
+    for language in ("en", "fr"):
+        tr = Catalogue.load().translator(language)
+        shown = [Decimal(tr.number(v, 2).replace(",", ".")) for v in (before, after)]
+        difference = shown[1] - shown[0]  # exact decimal arithmetic on the text shown
+        expected = ("-" if difference < 0 else "+") + f"{abs(difference):.2f}"
+        shown_change = tr.signed(change.shown_change, 2).replace(",", ".").replace("\u2212", "-")
+        assert shown_change == expected
+
+
+def test_the_json_keeps_the_unrounded_change(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["what-if", str(EXAMPLE / "profiles" / "barholby.toml"), str(EXAMPLE / "scenario.toml")]
+    args += ["--framework-file", FRAMEWORK, "--cohort", PROFILES, "--format", "json"]
+    assert main(args) == 0
+    overall = json.loads(capsys.readouterr().out)["changes"][0]
+    assert overall["node"] == "overall"
+    assert overall["change"] == overall["after"] - overall["before"]
+    assert round(overall["change"], 2) == 15.35  # unrounded: 15.354...
 
 
 # -- ranking -----------------------------------------------------------------------------------

@@ -19,7 +19,15 @@ from integration_index._model.profile import CityProfile
 from integration_index._model.scorecard import ScoreCard
 from integration_index.exceptions import ProfileError
 
-__all__ = ["PRECISION", "Ranking", "RankingRow", "competition_ranks", "population_band", "rank"]
+__all__ = [
+    "PRECISION",
+    "Ranking",
+    "RankingRow",
+    "competition_ranks",
+    "latest_assessments",
+    "population_band",
+    "rank",
+]
 
 #: Scores are compared (for ties) rounded to this many decimals, as rankings report them.
 PRECISION = 2
@@ -156,7 +164,7 @@ def rank(
         ProfileError: (a ValueError) with *refuse_ambiguous*, two different assessments of one
             city bear the same date: which one counts would depend on their order.
     """
-    items = _latest(entries, sources, refuse_ambiguous)
+    items = latest_assessments(entries, sources, refuse_ambiguous=refuse_ambiguous)
     items.sort(key=lambda pc: (pc[1].score is None, -(pc[1].score or 0.0), pc[1].city_id))
     scores = [card.score for _, card in items]
     overall = competition_ranks(scores)
@@ -239,12 +247,21 @@ def _group_ranks(groups: list[list[int]], scores: Sequence[float | None]) -> Cal
     return rank_in_group
 
 
-def _latest(
+def latest_assessments(
     entries: Sequence[tuple[CityProfile, ScoreCard]],
-    sources: Sequence[str | None] | None,
-    refuse_ambiguous: bool,
+    sources: Sequence[str | None] | None = None,
+    *,
+    refuse_ambiguous: bool = False,
 ) -> list[tuple[CityProfile, ScoreCard]]:
-    """The latest assessment of each city (see :func:`rank`)."""
+    """The latest assessment of each city, in the order each city first appears (what
+    :func:`rank` and what-if rank). With *refuse_ambiguous*, two different assessments of one
+    city on one date are an error (without it, the first one given counts); identical
+    duplicates count once either way. *sources* names each entry (its file), for that error.
+
+    Raises:
+        ProfileError: with *refuse_ambiguous*, two different assessments of one city share a
+            date.
+    """
     latest: dict[str, tuple[CityProfile, ScoreCard]] = {}
     where: dict[str, int] = {}
     for index, (profile, card) in enumerate(entries):

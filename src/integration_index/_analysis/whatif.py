@@ -7,8 +7,9 @@ from collections.abc import Sequence
 
 import attrs
 
-from integration_index._analysis.compare import competition_ranks
+from integration_index._analysis.compare import PRECISION, competition_ranks, latest_assessments
 from integration_index._i18n import Catalogue, Translator
+from integration_index._model.profile import CityProfile
 from integration_index._model.scenario import Scenario
 from integration_index._model.scorecard import OVERALL, ScoreCard
 
@@ -30,13 +31,22 @@ class NodeChange:
         id: The node's id (``"overall"`` for the whole).
         before: Its score before (None when it has none).
         after: Its score after.
-        change: after - before (None unless both are scores).
+        change: after - before, unrounded (None unless both are scores).
     """
 
     id: str
     before: float | None
     after: float | None
     change: float | None
+
+    @property
+    def shown_change(self) -> float | None:
+        """The change as reports show it: the difference of *before* and *after* rounded to
+        the 2 decimals shown, so that "49.36 -> 64.72" reads "+15.36" (``change`` may round
+        otherwise: 15.354... -> "+15.35"). None unless both are scores."""
+        if self.before is None or self.after is None:
+            return None
+        return round(round(self.after, PRECISION) - round(self.before, PRECISION), PRECISION)
 
 
 @attrs.frozen(kw_only=True)
@@ -75,9 +85,10 @@ class WhatIf:
 
 
 def what_if_rows(result: WhatIf, tr: Translator) -> list[list[str]]:
-    """The changed nodes as text (node, before, after, change), 2 decimals, in tr's language."""
+    """The changed nodes as text (node, before, after, change), 2 decimals, in tr's language;
+    the change is the difference of the values shown (``NodeChange.shown_change``)."""
     return [
-        [c.id, tr.number(c.before, 2), tr.number(c.after, 2), tr.signed(c.change, 2)]
+        [c.id, tr.number(c.before, 2), tr.number(c.after, 2), tr.signed(c.shown_change, 2)]
         for c in result.changes
     ]
 
@@ -133,14 +144,25 @@ def what_if_result(
     scenario: Scenario,
     before: ScoreCard,
     after: ScoreCard,
-    cohort_cards: Sequence[ScoreCard] = (),
+    cohort: Sequence[tuple[CityProfile, ScoreCard]] = (),
+    *,
+    sources: Sequence[str | None] | None = None,
 ) -> WhatIf:
-    """Compare the cards; rank the city among *cohort_cards* (its own card there is replaced)."""
-    others = [card.score for card in cohort_cards if card.city_id != before.city_id]
+    """Compare the cards; rank the city within *cohort* ((profile, card) pairs), as ``rank``
+    does: the latest assessment of each city counts, this city's (if any) replaced by its card
+    before or after; competition ranks on scores to 2 decimals. *sources* names each entry.
+
+    Raises:
+        ProfileError: two different assessments of one city in *cohort* share a date.
+    """
     rank_before = rank_after = None
-    if cohort_cards:
+    size = 0
+    if cohort:
+        latest = latest_assessments(cohort, sources, refuse_ambiguous=True)
+        others = [card.score for _, card in latest if card.city_id != before.city_id]
         rank_before = competition_ranks([before.score, *others])[0]
         rank_after = competition_ranks([after.score, *others])[0]
+        size = len(others) + 1
     return WhatIf(
         scenario=scenario,
         before=before,
@@ -148,5 +170,5 @@ def what_if_result(
         changes=_changes(before, after),
         rank_before=rank_before,
         rank_after=rank_after,
-        cohort_size=len(others) + 1 if cohort_cards else 0,
+        cohort_size=size,
     )

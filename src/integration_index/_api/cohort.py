@@ -15,6 +15,7 @@ from integration_index._model.cohort import CohortStats
 from integration_index._model.framework import Framework
 from integration_index._model.profile import CityProfile
 from integration_index._model.scenario import Scenario, apply_scenario, scenario_problems
+from integration_index._model.scorecard import ScoreCard
 from integration_index._model.weights import Weights
 from integration_index._plugins.registry import Registry
 from integration_index.exceptions import AnalysisInputError
@@ -102,11 +103,16 @@ def what_if(
 
     The cohort's statistics (for cohort normalisation) are those of the cohort as given, held
     fixed: the scenario moves this city against the same yardstick, and the other cities' cards
-    do not change. Given statistics alone, there is no rank.
+    do not change. The rank is the one [`rank_cities`][integration_index.rank_cities] gives:
+    each city counts once, by its latest assessment in the cohort, and this city by its card
+    before or after the scenario (whatever assessments of it the cohort holds); equal scores
+    to 2 decimals share a rank (1, 2, 2, 4). Given statistics alone, there is no rank.
 
     Raises:
         AnalysisInputError: the scenario does not fit the framework or the profile (with the
             file, line and key path of each problem), or a cohort is needed and not given.
+        ProfileError: the cohort holds two different assessments of one city on one date
+            (which one to rank would depend on their order), naming both files.
     """
     text = path = None
     if not isinstance(scenario, Scenario):
@@ -125,7 +131,8 @@ def what_if(
     before = score(profile, resolved, cohort=given, weights=weights, registry=registry)
     changed = apply_scenario(profile, resolved, scenario)
     after = score(changed, resolved, cohort=given, weights=weights, registry=registry)
-    cards = []
+    entries: list[tuple[CityProfile, ScoreCard]] = []
+    sources: list[str | None] = []
     if profiles is not None:
         for result in score_many(
             profiles,
@@ -133,10 +140,13 @@ def what_if(
             cohort=stats,
             weights=weights,
             skip_unassessed=True,
+            keep_profiles=True,
             registry=registry,
         ):
-            cards += list(result.cards)
-    return what_if_result(scenario, before, after, cards)
+            if result.profile is not None:
+                entries += [(result.profile, card) for card in result.cards]
+                sources += [result.source] * len(result.cards)
+    return what_if_result(scenario, before, after, entries, sources=sources)
 
 
 def _cohort_profiles(cohort: CohortInput) -> list[CityProfile | str | os.PathLike[str]] | None:
