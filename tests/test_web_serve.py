@@ -222,7 +222,7 @@ def test_the_guide_shows_serve_commands_the_parser_takes_and_its_real_output(
         for line in guide.splitlines()
         if line.removeprefix("$ ").startswith("integration-index serve")
     ]
-    assert len(commands) == 3
+    assert len(commands) == 4
     for command in commands:
         args = build_parser().parse_args(shlex.split(command)[1:])
         assert args.command == "serve"

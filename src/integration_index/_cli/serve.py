@@ -1,7 +1,9 @@
 """``integration-index serve``: the local web app over a folder of profiles.
 
 The web dependencies are an optional extra; without them the command says what to install. It
-listens on 127.0.0.1 unless ``--host`` says otherwise, and then warns that there is no login.
+listens on 127.0.0.1 unless ``--host`` says otherwise, and then warns that there is no login and
+names the only host names it answers (``_web/hosts.py``: the address itself, the loopback names,
+on a wildcard address this computer's names, and every ``--allow-host``).
 """
 
 from __future__ import annotations
@@ -9,7 +11,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib.util
-import ipaddress
 import socket
 from collections.abc import Callable
 
@@ -39,7 +40,17 @@ def add_command(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
         "--host",
         default="127.0.0.1",
         help="the address to listen on (default 127.0.0.1, this computer only); another one "
-        "lets other computers in, without any login",
+        "lets other computers in, without any login (0.0.0.0 or ::, every address of this "
+        "computer)",
+    )
+    p.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also answer requests addressed to NAME (a host name or address, no port; "
+        "repeatable): the app answers only its own address, the loopback names and, on 0.0.0.0 "
+        "or ::, this computer's names, and refuses any other name (DNS rebinding)",
     )
     p.add_argument("--language", choices=("en", "fr"), default="en", help="the app's language")
     p.set_defaults(run=serve)
@@ -52,23 +63,23 @@ def missing_modules() -> list[str]:
     ]
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
+def _hosts(host: str, extra: list[str]) -> tuple[str, ...]:
+    from integration_index._web.hosts import allowed_hosts
+
     try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
+        return allowed_hosts(host, extra)
+    except ValueError as exc:
+        raise UsageError(f"--allow-host: {exc}") from None
 
 
-def _hosts(host: str) -> list[str]:
-    from integration_index._web.app import DEFAULT_HOSTS
+def _shown(host: str) -> str:
+    """The address to open in a browser: on a wildcard address, the loopback one."""
+    from integration_index._web.hosts import is_wildcard
 
-    if _is_loopback(host):
-        return list(DEFAULT_HOSTS)
-    if host in ("0.0.0.0", "::", ""):
-        return ["*"]
-    return [host, *DEFAULT_HOSTS]
+    bare = host.strip().strip("[]")
+    if is_wildcard(host):
+        return "[::1]" if ":" in bare else "127.0.0.1"
+    return f"[{bare}]" if ":" in bare else bare
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -96,22 +107,25 @@ def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from integration_index._web.app import create_app
+    from integration_index._web.hosts import is_loopback
 
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port {args.port}: expected 0 to 65535")
-    app = create_app(
-        args.folder, registry=args.registry, language=args.language, hosts=_hosts(args.host)
-    )
+    hosts = _hosts(args.host, args.allow_host)
+    app = create_app(args.folder, registry=args.registry, language=args.language, hosts=hosts)
     sock = bind(args.host, args.port)
     port = sock.getsockname()[1]
-    shown = f"[{args.host.strip('[]')}]" if ":" in args.host else args.host
-    if not _is_loopback(args.host):
+    if not is_loopback(args.host):
         error(
             f"warning: listening on {args.host}: there is no login; anyone who can reach this "
             f"address can read and change every profile in {app.state.web.store.root}"
         )
+        error(
+            f"warning: only requests addressed to these names are answered: {', '.join(hosts)} "
+            "(--allow-host NAME adds one)"
+        )
     print(f"Serving the profiles in {app.state.web.store.root}")
-    print(f"Open http://{shown}:{port}/ in a browser (Ctrl-C to stop).", flush=True)
+    print(f"Open http://{_shown(args.host)}:{port}/ in a browser (Ctrl-C to stop).", flush=True)
     config = uvicorn.Config(app, log_level="warning", lifespan="off")
     with contextlib.suppress(KeyboardInterrupt):
         uvicorn.Server(config).run(sockets=[sock])

@@ -64,7 +64,8 @@ def create_app(
         root: The folder of profiles.
         registry: Where frameworks come from (default: the default registry).
         language: ``en`` or ``fr``.
-        hosts: The host names the app answers to (``*`` for any: only behind a --host choice).
+        hosts: The host names the app answers to, as ``Host`` headers name them without their
+            port (an IPv6 address in brackets); there is no wildcard.
         max_body: The largest request body, in bytes.
         token: The anti-forgery token of its forms (default: a fresh random one).
     """

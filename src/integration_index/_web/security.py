@@ -1,8 +1,9 @@
 """What keeps the app to its own user: trusted hosts, same-origin writes with a token, a body
 size limit, and headers that forbid the browser anything the app does not need.
 
-* The ``Host`` header must name the address the app serves (a page on another site that
-  rebinds its name to 127.0.0.1 is refused: DNS rebinding).
+* The ``Host`` header must name the address the app serves, one of a fixed list of names (a
+  page on another site that rebinds its name to 127.0.0.1 is refused: DNS rebinding). There is
+  no wildcard: ``_web/hosts.py`` lists the names for the address ``serve`` listens on.
 * Every state-changing request (POST) must carry the app's token (a form field, or the
   ``X-CSRF-Token`` header for the page's own fetches) and, when the browser says where it comes
   from (``Origin``, ``Sec-Fetch-Site``), come from the app's own origin.
@@ -65,7 +66,7 @@ class Guard:
             return
         headers = _headers(scope)
         host = headers.get("host", "")
-        if "*" not in self.hosts and _hostname(host) not in self.hosts:
+        if _hostname(host) not in self.hosts:
             await _refuse(send, 400, "Unknown host: this app answers on its own address only.")
             return
         method = scope.get("method", "GET")
@@ -112,6 +113,7 @@ class Guard:
 
 
 def _hostname(host: str) -> str:
+    """The name of a ``Host`` header, without its port: ``[::1]:8000`` gives ``[::1]``."""
     host = host.lower()
     if host.startswith("["):
         return host.split("]", 1)[0] + "]"

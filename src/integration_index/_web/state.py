@@ -17,12 +17,13 @@ from integration_index._i18n import Catalogue, Translator
 from integration_index._model.text import Text
 from integration_index._plugins.registry import Registry
 from integration_index._scoring.context import ScoringContext
+from integration_index._web.hosts import LOOPBACK_HOSTS
 from integration_index._web.store import ProfileStore
 
 __all__ = ["DEFAULT_HOSTS", "MAX_BODY", "WebState", "page", "state_of"]
 
 #: The names the app answers to when it listens on the loopback address.
-DEFAULT_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+DEFAULT_HOSTS = LOOPBACK_HOSTS
 #: The largest request body accepted, in bytes (a factor's answers with long notes fit easily).
 MAX_BODY = 2 * 1024 * 1024
 
