@@ -2,7 +2,8 @@
 
 It reads profiles as ``compare`` does (a bad one is reported and left out), runs
 :func:`integration_index.rank_uncertainty`, and writes a table, CSV (one row per city) or JSON
-(everything, the convergence of the indices included). numpy is the ``analysis`` extra: without
+(everything, the convergence of the indices included), or a Markdown or HTML report (``render``,
+with charts of the rank intervals in HTML). numpy is the ``analysis`` extra: without
 it the command says what to install (a usage error, exit code 2).
 """
 
@@ -12,6 +13,7 @@ import argparse
 import json
 
 from integration_index._api import cohort_stats, load_cohort_stats, rank_uncertainty, score_many
+from integration_index._api.reports import render as render_report
 from integration_index._api.runs import enough, needs_cohort
 from integration_index._cli import outputs
 from integration_index._cli.analysis import Inputs
@@ -168,7 +170,14 @@ def city_values(result: RankUncertainty) -> tuple[tuple[str, ...], list[list[out
 
 def render(result: RankUncertainty, fmt: str, language: str = "en") -> str:
     """The result as a table (its words and decimal marks in *language*), CSV (one row per
-    city) or JSON."""
+    city), JSON, or a Markdown or HTML report in *language*."""
+    if fmt in ("markdown", "html"):
+        try:
+            return render_report(
+                result, format="html" if fmt == "html" else "markdown", language=language
+            )
+        except ImportError as exc:  # html without the reports extra
+            raise UsageError(str(exc)) from None
     if fmt == "json":
         return json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
     columns, rows = city_values(result)
