@@ -395,7 +395,9 @@ def test_what_if_to_markdown_is_the_rendered_report() -> None:
     cohort = EXAMPLES.parent / "cohort"
     framework = ii.load_framework(cohort / "framework.toml")
     profile = ii.load_profile(cohort / "profiles" / "barholby.toml")
-    result = ii.what_if(profile, ii.load_scenario(cohort / "scenario.toml"), framework)
+    paths = sorted(str(p) for p in (cohort / "profiles").glob("*.toml"))
+    scenario = ii.load_scenario(cohort / "scenario.toml")
+    result = ii.what_if(profile, scenario, framework, cohort=paths)
     for language in ("en", "fr"):
         assert result.to_markdown(language=language) == ii.render(result, language=language)
     assert result.to_markdown("fr").splitlines()[0].startswith("# Et si : ")
