@@ -89,6 +89,10 @@ def _analysis_commands(command: Command, lazy: Lazy) -> None:
     p.add_argument("--framework-file", action="append", default=[], metavar="PATH")
     p.add_argument("--format", choices=("toml", "json"), default="toml")
     p.add_argument("--output", "-o", help="write to this file (atomically)")
+    p.add_argument(
+        "--language", choices=("en", "fr"), default="en",
+        help="language of the summary line (default en); the statistics are data",
+    )  # fmt: skip
     p.set_defaults(run=lazy("analysis", "cohort_stats_command"))
 
 

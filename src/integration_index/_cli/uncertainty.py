@@ -23,6 +23,7 @@ from integration_index._i18n import Translator, translator
 from integration_index._model.cohort import CohortStats
 from integration_index._model.framework import Framework
 from integration_index._model.profile import CityProfile
+from integration_index._reports.uncertainty import source_name, sources_text
 from integration_index._vector import AnalysisUnavailable, require_numpy
 from integration_index._vector.results import (
     SOURCES,
@@ -194,15 +195,13 @@ def _table(
     digits: dict[str, int],
     tr: Translator,
 ) -> str:
-    sources = ", ".join(
-        f"{s} ({result.settings[s]})" if s in result.settings else s for s in result.sources
-    )
+    sources = sources_text(result, tr, domain="cli.uncertainty")
     lines = [
         tr.t(
             "cli.uncertainty.summary", framework=result.framework_id, count=len(result.cities),
             runs=str(result.runs), sample=str(result.base_sample), seed=str(result.seed),
         ),
-        tr.t("cli.uncertainty.sources", sources=sources or tr.t("cli.uncertainty.sources_none")),
+        tr.t("cli.uncertainty.sources", sources=sources),
         "",
     ]  # fmt: skip
     names = ("rank", "city", "score", "median", "low", "high", "top", "mean", "sd")
@@ -232,7 +231,7 @@ def _table(
     if result.sensitivity:
         lines += ["", tr.t("cli.uncertainty.sensitivity")]
         sens = [
-            [s.source, f"{s.first_order:.3f}", f"{s.total:.3f}",
+            [source_name(tr, s.source, "cli.uncertainty"), f"{s.first_order:.3f}", f"{s.total:.3f}",
              "  ".join(f"{p.base_sample}:{p.first_order:.2f}/{p.total:.2f}" for p in s.convergence)]
             for s in result.sensitivity
         ]  # fmt: skip

@@ -12,6 +12,7 @@ from integration_index._vector.results import RankUncertainty, SourceSensitivity
 
 __all__ = [
     "CITY_COLUMNS",
+    "REPORTS",
     "city_rows",
     "convergence_text",
     "sensitivity_rows",
@@ -31,13 +32,17 @@ _SETTINGS = (
 )
 
 
-def source_name(tr: Translator, source: str) -> str:
+#: Where the words are: the reports' catalogue, or the command line's (``cli.uncertainty``).
+REPORTS = "reports.uncertainty"
+
+
+def source_name(tr: Translator, source: str, domain: str = REPORTS) -> str:
     """A source of uncertainty in words (its id when the catalogue does not know it)."""
-    key = f"reports.uncertainty.source_{source}"
+    key = f"{domain}.source_{source}"
     return tr.t(key) if tr.has(key) else source
 
 
-def setting_text(tr: Translator, source: str, text: str) -> str:
+def setting_text(tr: Translator, source: str, text: str, domain: str = REPORTS) -> str:
     """A source's setting (``uniform +-0.25``, ``levels 0,1``, ``median,mean``) in words."""
     for pattern, key in _SETTINGS:
         match = pattern.fullmatch(text)
@@ -46,22 +51,22 @@ def setting_text(tr: Translator, source: str, text: str) -> str:
                 k: tr.number(float(v), 3).rstrip("0").rstrip(",.") if k != "levels" else v
                 for k, v in match.groupdict().items()
             }
-            return tr.t(f"reports.uncertainty.{key}", **values)
+            return tr.t(f"{domain}.{key}", **values)
     if source == "evidence":
-        rules = ", ".join(tr.t(f"reports.uncertainty.rule_{r}") for r in text.split(","))
-        return tr.t("reports.uncertainty.setting_rules", rules=rules)
+        rules = ", ".join(tr.t(f"{domain}.rule_{r}") for r in text.split(","))
+        return tr.t(f"{domain}.setting_rules", rules=rules)
     return text
 
 
-def sources_text(result: RankUncertainty, tr: Translator) -> str:
+def sources_text(result: RankUncertainty, tr: Translator, domain: str = REPORTS) -> str:
     """The sources switched on, each with its setting, in words."""
     names = [
-        f"{source_name(tr, s)} ({setting_text(tr, s, result.settings[s])})"
+        f"{source_name(tr, s, domain)} ({setting_text(tr, s, result.settings[s], domain)})"
         if s in result.settings
-        else source_name(tr, s)
+        else source_name(tr, s, domain)
         for s in result.sources
     ]
-    return ", ".join(names) or tr.t("reports.uncertainty.sources_none")
+    return ", ".join(names) or tr.t(f"{domain}.sources_none")
 
 
 def summary_text(result: RankUncertainty, tr: Translator) -> str:
