@@ -187,6 +187,11 @@ def _batch_commands(command: Command) -> None:
         help="markdown (default), html (one self-contained page with a chart; the reports "
         "extra), csv, xlsx (a workbook, with --output)",
     )
+    p.add_argument(
+        "--intervals-from",
+        metavar="FILE",
+        help="show each city's 5-95%% rank interval from this `uncertainty --format json` output",
+    )
     _language(p, "language of the report (markdown and html; default en)")
     _csv_dialect(p)
     _csv_formulas(p)
