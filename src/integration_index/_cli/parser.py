@@ -187,11 +187,7 @@ def _batch_commands(command: Command) -> None:
         help="markdown (default), html (one self-contained page with a chart; the reports "
         "extra), csv, xlsx (a workbook, with --output)",
     )
-    p.add_argument(
-        "--intervals-from",
-        metavar="FILE",
-        help="show each city's 5-95%% rank interval from this `uncertainty --format json` output",
-    )
+    _intervals_from(p)
     _language(p, "language of the report (markdown and html; default en)")
     _csv_dialect(p)
     _csv_formulas(p)
@@ -323,6 +319,14 @@ class _CsvFormulas:
         elif args.csv_formulas is not None:
             raise UsageError(f"--csv-formulas applies to --format {' and '.join(self.formats)}")
         return self.run(args)
+
+
+def _intervals_from(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--intervals-from",
+        metavar="FILE",
+        help="show each city's 5-95%% rank interval from this `uncertainty --format json` output",
+    )
 
 
 def _language(parser: argparse.ArgumentParser, help_text: str) -> None:
