@@ -175,11 +175,7 @@ def _batch_commands(command: Command) -> None:
     _paths(p)
     p.add_argument("--framework", help="the framework to rank by")
     _framework_file(p, "rank by the framework defined in this TOML file")
-    p.add_argument(
-        "--bands",
-        default=_DEFAULT_BANDS,
-        help="population band limits, comma-separated (default 100000,250000,500000,1000000)",
-    )
+    _ranking_options(p)
     p.add_argument(
         "--format",
         choices=("markdown", "html", "csv", "xlsx"),
@@ -187,7 +183,6 @@ def _batch_commands(command: Command) -> None:
         help="markdown (default), html (one self-contained page with a chart; the reports "
         "extra), csv, xlsx (a workbook, with --output)",
     )
-    _intervals_from(p)
     _language(p, "language of the report (markdown and html; default en)")
     _csv_dialect(p)
     _csv_formulas(p)
@@ -321,7 +316,13 @@ class _CsvFormulas:
         return self.run(args)
 
 
-def _intervals_from(parser: argparse.ArgumentParser) -> None:
+def _ranking_options(parser: argparse.ArgumentParser) -> None:
+    """compare's --bands and --intervals-from."""
+    parser.add_argument(
+        "--bands",
+        default=_DEFAULT_BANDS,
+        help="population band limits, comma-separated (default 100000,250000,500000,1000000)",
+    )
     parser.add_argument(
         "--intervals-from",
         metavar="FILE",
