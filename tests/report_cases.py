@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "profiles"
 REVIEW = ROOT / "examples" / "peer-review" / "ostavia-2023"
 
-KINDS = ("report", "plan", "progress", "peer-review", "compare")
+KINDS = ("report", "plan", "progress", "peer-review", "compare", "uncertainty")
 LANGUAGES = ("en", "fr")
 
 
@@ -167,6 +167,23 @@ def _compare(registry: Registry | None, paths: list[Path], framework: str) -> Ca
     )
 
 
+def _uncertainty(registry: Registry | None, paths: list[Path], framework: str) -> Case:
+    """The uncertainty of a ranking (draws kept small: the report, not the estimate, is under
+    test). The chart draws each city's 5%, median and 95% rank: ``data-interval="lo med hi"``."""
+    profiles = [ii.load_profile(p) for p in paths]
+    result = ii.rank_uncertainty(profiles, framework, draws=96, seed=3, registry=registry)
+    return Case(
+        kind="uncertainty",
+        render=lambda fmt, lang: ii.render(
+            result, format=_format(fmt), language=lang, registry=registry
+        ),
+        marks="[data-chart=uncertainty] .rank-row",
+        count=len(result.cities),
+        values={c.city_id: f"{c.rank_low} {c.median_rank} {c.rank_high}" for c in result.cities},
+        city=result.cities[0].city_name,
+    )
+
+
 def example_cases() -> dict[str, Case]:
     """Every report kind on the shipped examples."""
     euro = EXAMPLES / "eurocities"
@@ -176,6 +193,7 @@ def example_cases() -> dict[str, Case]:
         "progress": _progress(None, [euro / "rivermouth-2022.toml", euro / "rivermouth-2024.toml"]),
         "peer-review": _peer_review(None, sorted(REVIEW.glob("*.toml"))),
         "compare": _compare(None, sorted(euro.glob("*.toml")), "eurocities"),
+        "uncertainty": _uncertainty(None, sorted(euro.glob("*.toml")), "eurocities"),
     }
 
 
@@ -293,6 +311,7 @@ def hostile_cases(tmp: Path) -> dict[str, Case]:
         "progress": _progress(registry, [early, late]),
         "peer-review": _peer_review(registry, reviews),
         "compare": _compare(registry, [late, *others], "hostile"),
+        "uncertainty": _uncertainty(registry, [late, *others], "hostile"),
     }
 
 

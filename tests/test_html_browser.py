@@ -30,6 +30,7 @@ PAGES = {
     "progress": (2, 12),
     "peer-review": (3, 25),
     "compare": (1, 2),
+    "uncertainty": (1, 4),
 }
 
 
@@ -58,7 +59,8 @@ CHART_VALUES = """(selector) => {
       const last = points.length === ticks.length && points.length ? points[points.length - 1] : null;
       return [m.dataset.id, last ? last.dataset.score : null];
     }
-    const value = m.dataset.alpha !== undefined ? m.dataset.alpha : m.dataset.score;
+    const value = m.dataset.interval !== undefined ? m.dataset.interval
+      : m.dataset.alpha !== undefined ? m.dataset.alpha : m.dataset.score;
     return [m.dataset.id, value === '' ? null : value];
   });
 }"""
@@ -89,6 +91,8 @@ def _dom(page: Page, case: Case) -> dict[str, Any]:
 
 #: Which column of the chart's data table holds the value the chart draws.
 TABLE_COLUMN = {"report": 2, "compare": 6, "peer-review": 1}
+#: For the uncertainty report: the table's 5%, median and 95% rank columns, in the chart's order.
+INTERVAL_COLUMNS = (4, 3, 5)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -102,7 +106,9 @@ def test_reports_in_the_browser(
         dom = _dom(page, case)
         assert dom["h1"] == 1
         assert case.city in (
-            dom["h1_text"] if kind != "compare" else page.evaluate("document.body.innerText")
+            dom["h1_text"]
+            if kind not in ("compare", "uncertainty")
+            else page.evaluate("document.body.innerText")
         )
         assert dom["h2"] >= (0 if kind == "compare" else 1) and dom["lang"] == language
         assert dom["described"]
@@ -115,6 +121,10 @@ def test_reports_in_the_browser(
             table = {row_id: cells[TABLE_COLUMN[kind]] for row_id, cells in rows}
             drawn = {k: v for k, v in dom["marks"].items() if v is not None}
             assert {k: table[k] for k in drawn} == drawn
+        if kind == "uncertainty":
+            rows = page.evaluate(TABLE_VALUES, chart)
+            table = {i: " ".join(cells[c] for c in INTERVAL_COLUMNS) for i, cells in rows}
+            assert table == dom["marks"]
         assert page.horizontal_overflow() == 0
         page.screenshot(f"{kind}-{language}-1280")
         page.set_width(390)

@@ -152,7 +152,8 @@ def test_the_chart_shows_the_cards_values(examples: dict[str, Case], kind: str) 
     text = case.render("html", "en")
     chart = text.split(f'data-chart="{case.marks.split("=")[1].split("]")[0]}"', 1)[1]
     chart = chart.split("</figure>", 1)[0]  # the first such chart: the first framework's
-    attribute = "data-alpha" if kind == "peer-review" else "data-score"
+    attributes = {"peer-review": "data-alpha", "uncertainty": "data-interval"}
+    attribute = attributes.get(kind, "data-score")
     if kind == "progress":
         marks = re.findall(r'<svg class="chart small-multiple" data-id="([^"]*)"', chart)
         drawn = {}
@@ -365,3 +366,39 @@ def test_the_ranking_chart_draws_each_rows_bounds_and_marks_overlaps() -> None:
         porto_row = next(body for city, _, body in rows if city == "porto-verde")
         assert '<text class="value"' in porto_row and f">{porto}</text>" in porto_row
         assert 'class="k-overlaps"' in page  # the legend explains the mark
+
+
+def test_uncertainty_with_no_source_draws_every_city_at_its_point_rank() -> None:
+    """With every source off each run is the point ranking: each city's interval is its point
+    rank three times, P(top 2) is 100% for ranks 1-2 and 0% after, and no sensitivity chart."""
+    from integration_index.analysis import UncertaintySources
+
+    profiles = [ii.load_profile(p) for p in sorted((EXAMPLES / "eurocities").glob("*.toml"))]
+    result = ii.rank_uncertainty(
+        profiles, "eurocities", draws=16, sources=UncertaintySources.none(), top_k=2
+    )
+    text = ii.render(result, format="html", language="en")
+    _self_contained(text)
+    drawn = re.findall(r'<g class="rank-row" data-id="([^"]*)" data-interval="([^"]*)"', text)
+    scores = {c.city_id: c.score for c in result.cities}
+    by_score = sorted(scores, key=lambda city: -(scores[city] or 0))
+    assert drawn == [(city, f"{i} {i} {i}") for i, city in enumerate(by_score, start=1)]
+    top = text.split('data-chart="top-k"', 1)[1].split("</figure>", 1)[0]
+    shares = re.findall(r'data-id="([^"]*)" data-values="([^"]*)"', top)
+    assert shares == [(city, "1.000" if i <= 2 else "0.000") for i, city in enumerate(by_score, 1)]
+    assert 'data-chart="sensitivity"' not in text
+    assert "No source of uncertainty is switched on" in text
+
+
+def test_what_if_renders_in_both_languages() -> None:
+    cohort = EXAMPLES.parent / "cohort"
+    framework = ii.load_framework(cohort / "framework.toml")
+    profile = ii.load_profile(cohort / "profiles" / "barholby.toml")
+    paths = sorted(str(p) for p in (cohort / "profiles").glob("*.toml"))
+    scenario = ii.load_scenario(cohort / "scenario.toml")
+    result = ii.what_if(profile, scenario, framework, cohort=paths)
+    french = ii.render(result, language="fr")
+    assert french.splitlines()[0].startswith("# Et si : ")
+    assert "| nœud | avant | après | écart |" in french
+    assert "| overall | 49,36 | 64,72 | +15,36 |" in french
+    assert "| overall | 49.36 | 64.72 | +15.36 |" in ii.render(result)

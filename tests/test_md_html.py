@@ -3,6 +3,11 @@ they use is kept, and nothing they write becomes a tag, an attribute or a link."
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from integration_index._reports.md_html import markdown_to_html
 
 
@@ -38,3 +43,43 @@ def test_nothing_a_plugin_writes_becomes_markup() -> None:
     assert "&amp;lt;b&gt;" not in out and "&lt;b&gt;" in out  # an entity is read, then escaped
     assert "<strong>&lt;i&gt;x&lt;/i&gt;</strong>" in out
     assert "<bdi>" in out  # the bidi override is isolated
+
+
+def test_text_that_looks_like_the_old_placeholder_is_text() -> None:
+    """A NUL-digit-NUL sequence (the parser once used it internally) and escapes inside
+    emphasis are text like any other: no crash, nothing altered."""
+    assert markdown_to_html("x \x007\x00 y") == "<p>x \ufffd7\ufffd y</p>"
+    assert markdown_to_html("a \\* b \x000\x00 c") == "<p>a * b \ufffd0\ufffd c</p>"
+    assert markdown_to_html("**\\* x** \\_") == "<p><strong>* x</strong> _</p>"
+    assert markdown_to_html("\\&amp;") == "<p>&amp;amp;</p>"  # escaped: shown as written
+
+
+class _Visible(HTMLParser):
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.feed(text)
+        self.close()
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+#: The characters md_html reads as syntax, each written with a backslash to mean itself.
+_SYNTAX = "\\`*_[]{}()#+-.!|~<>&"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_any_text_becomes_html_without_error(text: str) -> None:  # (property)
+    out = markdown_to_html(text)
+    assert "<script" not in out.lower() and "\x00" not in out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"))))
+def test_escaped_text_round_trips_its_visible_characters(text: str) -> None:  # (property)
+    """One line of text, its syntax characters escaped, shows exactly its characters."""
+    escaped = "".join("\\" + ch if ch in _SYNTAX else ch for ch in text)
+    visible = "".join(_Visible(markdown_to_html(escaped)).parts)
+    assert visible == text.strip()

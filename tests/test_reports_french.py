@@ -238,3 +238,43 @@ def test_the_uncertainty_table_in_french(cli: Cli) -> None:
     french_row = next(line for line in french.stdout.splitlines() if "Porto Verde" in line)
     assert french_row.split() == [cell.replace(".", ",") for cell in english_row.split()]
     assert "73,88" in french_row
+    # The sources, their settings and the sensitivity table's source column are French too.
+    assert french.stdout.splitlines()[1] == (
+        "sources : non évalués, pondérations (uniforme ±0,25), agrégation (niveaux 0), "
+        "preuves (médiane, moyenne, minimum, maximum)"
+    )
+    rows = french.stdout.split("par source :\n", 1)[1].splitlines()[1:]
+    assert [row.split("  ")[0].strip() for row in rows] == [
+        "non évalués",
+        "pondérations",
+        "agrégation",
+        "preuves",
+    ]
+    assert _leaks(french.stdout, [row.split("  ")[0] for row in rows]) == []
+    assert english.stdout.splitlines()[1] == (
+        "sources: unassessed, weights (uniform +-0.25), aggregation (levels 0), "
+        "evidence (median, mean, min, max)"
+    )
+
+
+def test_the_summary_lines_in_french(cli: Cli, tmp_path: Path) -> None:
+    """score's and cohort-stats' summary lines (standard error) follow --language."""
+    count = len(list((EXAMPLES / "eurocities").glob("*.toml")))  # one profile a file
+    run = cli("score", EXAMPLES / "eurocities", "--language", "fr", "-o", tmp_path / "s.csv")
+    assert run.returncode == 0, run.stderr
+    assert (
+        run.stderr.splitlines()[-1]
+        == f"{count} profil(s) évalué(s) ; 0 en échec ; écrit dans {tmp_path / 's.csv'}"
+    )
+    english = cli("score", EXAMPLES / "eurocities", "-o", tmp_path / "s.csv")
+    assert (
+        english.stderr.splitlines()[-1]
+        == f"scored {count} profile(s); 0 failed; wrote {tmp_path / 's.csv'}"
+    )
+    cohort = ROOT / "examples" / "cohort"
+    args: list[str | Path] = ["cohort-stats", cohort / "profiles", "--framework-file"]
+    args += [cohort / "framework.toml", "-o", tmp_path / "c.toml"]
+    french = cli(*args, "--language", "fr")
+    assert french.returncode == 0, french.stderr
+    assert french.stderr.strip() == "cohorte de 36 profil(s) ; statistiques de 6 indicateur(s)"
+    assert cli(*args).stderr.strip() == "cohort of 36 profile(s); statistics for 6 indicator(s)"

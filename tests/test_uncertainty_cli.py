@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -224,3 +226,58 @@ def test_a_cohort_framework_ranks_against_the_cohort_of_the_profiles_read(cli: C
     data = json.loads(run.stdout)
     scores = {city["city_id"]: city["score"] for city in data["cities"]}
     assert scores == pytest.approx({card.city_id: card.overall.adjusted.score for card in cards})
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_markdown_and_html_reports_carry_the_apis_numbers(
+    cli: Cli, tmp_path: Path, language: str
+) -> None:
+    """--format markdown|html writes render()'s report: the same text as the API's, in the
+    language asked, its chart's rank intervals those of the result."""
+    if not os.environ.get("CI"):  # CI installs the reports extra: missing fails there
+        pytest.importorskip("jinja2", reason="the reports extra is not installed")
+    expected = ii.rank_uncertainty(_profiles(), "eurocities", draws=120, seed=2, top_k=3)
+    args = ["uncertainty", *EUROCITIES, "--framework", "eurocities", "--draws", "120"]
+    args += ["--seed", "2", "--top-k", "3", "--language", language]
+    for fmt in ("markdown", "html"):
+        out = tmp_path / f"u.{fmt}"
+        run = cli(*args, "--format", fmt, "--output", out)
+        assert run.returncode == 0, run.stderr
+        text = out.read_text(encoding="utf-8")
+        assert text == ii.render(expected, format=fmt, language=language)
+    drawn = re.findall(r'<g class="rank-row" data-id="([^"]*)" data-interval="([^"]*)"', text)
+    assert drawn == [
+        (c.city_id, f"{c.rank_low} {c.median_rank} {c.rank_high}") for c in expected.cities
+    ]
+    assert f'<html lang="{language}"' in text
+
+
+def test_compare_shows_the_rank_intervals_of_an_uncertainty_output(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """compare --intervals-from reads uncertainty's JSON: each city's rank interval is the
+    ranking's last column; a file for another framework, or not JSON, is a usage error."""
+    out = tmp_path / "u.json"
+    args = ["uncertainty", "examples/profiles/eurocities", "--framework", "eurocities"]
+    assert cli(*args, "--draws", "200", "--format", "json", "-o", out).returncode == 0
+    cities = json.loads(out.read_text(encoding="utf-8"))["cities"]
+    expected = {c["city_name"]: f"{c['rank_low']}-{c['rank_high']}" for c in cities}
+    compare = ["compare", "examples/profiles/eurocities", "--framework", "eurocities"]
+    run = cli(*compare, "--intervals-from", out)
+    assert run.returncode == 0, run.stderr
+    rows = [line.strip("|").split("|") for line in run.stdout.splitlines()]
+    rows = [row for row in rows if len(row) > 2 and row[1].strip() in expected]
+    assert {row[1].strip(): row[-1].strip() for row in rows} == expected
+    other = cli(
+        "compare",
+        "examples/profiles",
+        "--framework",
+        "gfmd-arrival-cities",
+        "--intervals-from",
+        out,
+    )
+    assert other.returncode == 2 and "framework_id: expected 'gfmd-arrival-cities'" in other.stderr
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    run = cli(*compare, "--intervals-from", bad)
+    assert run.returncode == 2 and f"--intervals-from {bad}: not JSON" in run.stderr

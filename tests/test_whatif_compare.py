@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 
 import integration_index as ii
 from integration_index._analysis.compare import _bound_ranks, competition_ranks
-from integration_index._analysis.whatif import what_if_rows
 from integration_index._cli.main import main
 from integration_index._i18n import Catalogue
+from integration_index._reports.whatif import what_if_rows
 from integration_index.analysis import NodeChange, PeerRule, WhatIf
 from integration_index.exceptions import AnalysisInputError, ProfileError
 from integration_index.model import (
@@ -213,7 +213,7 @@ def test_the_change_shown_is_the_difference_of_the_values_shown() -> None:
     card = ii.score(ii.load_profile(EUROCITIES / "lindenburg-2024.toml"), "eurocities")
     result = WhatIf(scenario=Scenario(), before=card, after=card, changes=(change,))
     assert what_if_rows(result, tr) == [["overall", "49.36", "64.72", "+15.36"]]
-    assert "| overall | 49.36 | 64.72 | +15.36 |" in result.to_markdown()
+    assert "| overall | 49.36 | 64.72 | +15.36 |" in ii.render(result)
     assert NodeChange(id="x", before=None, after=3.0, change=None).shown_change is None
 
 

@@ -8,19 +8,11 @@ from collections.abc import Sequence
 import attrs
 
 from integration_index._analysis.compare import PRECISION, competition_ranks, latest_assessments
-from integration_index._i18n import Catalogue, Translator
 from integration_index._model.profile import CityProfile
 from integration_index._model.scenario import Scenario
 from integration_index._model.scorecard import OVERALL, ScoreCard
 
-__all__ = [
-    "NodeChange",
-    "WhatIf",
-    "what_if_markdown",
-    "what_if_rank",
-    "what_if_result",
-    "what_if_rows",
-]
+__all__ = ["NodeChange", "WhatIf", "what_if_result"]
 
 
 @attrs.frozen(kw_only=True)
@@ -77,55 +69,6 @@ class WhatIf:
         if self.rank_before is None or self.rank_after is None:
             return None
         return self.rank_before - self.rank_after
-
-    def to_markdown(self, language: str = "en") -> str:
-        """The result as Markdown in *language* ("en" or "fr"): the overall change, the rank
-        change, a table of nodes (``render(result, language=...)`` writes it as HTML too)."""
-        return what_if_markdown(self, Catalogue.load().translator(language))
-
-
-def what_if_rows(result: WhatIf, tr: Translator) -> list[list[str]]:
-    """The changed nodes as text (node, before, after, change), 2 decimals, in tr's language;
-    the change is the difference of the values shown (``NodeChange.shown_change``)."""
-    return [
-        [c.id, tr.number(c.before, 2), tr.number(c.after, 2), tr.signed(c.shown_change, 2)]
-        for c in result.changes
-    ]
-
-
-def what_if_rank(result: WhatIf, tr: Translator) -> str | None:
-    """The sentence on the city's rank before and after (None without a cohort)."""
-    if result.rank_before is None or result.rank_change is None:
-        return None
-    return tr.t(
-        "reports.whatif.rank",
-        size=result.cohort_size,
-        before=result.rank_before,
-        after=result.rank_after,
-        change=f"{result.rank_change:+d}",
-    )
-
-
-def what_if_markdown(result: WhatIf, tr: Translator) -> str:
-    """*result* as Markdown in *tr*'s language (names and ids shown as written, escaped)."""
-    title = tr.t("reports.whatif.title", scenario=_md(result.scenario.title))
-    lines = [f"# {title}", "", tr.t("reports.whatif.city", city=_md(result.before.city_name)), ""]
-    rank = what_if_rank(result, tr)
-    if rank is not None:
-        lines += [rank, ""]
-    columns = ("node", "before", "after", "change")
-    lines.append("| " + " | ".join(tr.t(f"reports.whatif.col_{c}") for c in columns) + " |")
-    lines.append("|---|---:|---:|---:|")
-    lines += [f"| {_md(node)} | {' | '.join(cells)} |" for node, *cells in what_if_rows(result, tr)]
-    if not result.changes:
-        lines.append(f"| {tr.t('reports.whatif.no_change')} | | | |")
-    return "\n".join(lines) + "\n"
-
-
-def _md(text: str) -> str:
-    """Free text inert in Markdown: one line, its markup characters and pipes escaped."""
-    flat = " ".join(text.split())
-    return "".join("\\" + ch if ch in "\\`*_{}[]<>()#+!|~" else ch for ch in flat)
 
 
 def _changes(before: ScoreCard, after: ScoreCard) -> tuple[NodeChange, ...]:

@@ -18,7 +18,7 @@ from integration_index._analysis.peer_review import PeerReview
 from integration_index._analysis.plan import DevelopmentPlan
 from integration_index._analysis.progress import ProgressReport
 from integration_index._analysis.review_files import MergedReview
-from integration_index._analysis.whatif import WhatIf, what_if_markdown
+from integration_index._analysis.whatif import WhatIf
 from integration_index._api.core import resolve_registry, score
 from integration_index._api.modes import framework_of, same_framework
 from integration_index._i18n import LANGUAGES, Catalogue, Translator
@@ -28,6 +28,9 @@ from integration_index._model.scorecard import ScoreCard
 from integration_index._plugins.registry import Registry
 from integration_index._reports import markdown, modes
 from integration_index._reports import plan as plan_reports
+from integration_index._reports.uncertainty import uncertainty_report
+from integration_index._reports.whatif import what_if_markdown
+from integration_index._vector.results import RankUncertainty
 
 __all__ = [
     "REPORT_FORMATS",
@@ -46,7 +49,9 @@ REPORT_FORMATS: tuple[str, ...] = ("markdown", "html")
 """The formats [`render`][integration_index.render] writes: ``markdown`` and ``html`` (a
 self-contained page; needs the ``reports`` extra)."""
 
-Renderable = CityProfile | DevelopmentPlan | ProgressReport | PeerReview | Ranking | WhatIf
+Renderable = (
+    CityProfile | DevelopmentPlan | ProgressReport | PeerReview | Ranking | WhatIf | RankUncertainty
+)
 
 
 def _translator(language: str) -> Translator:
@@ -66,18 +71,13 @@ def _html() -> ModuleType:
 
 
 def render(
-    result: CityProfile | DevelopmentPlan | ProgressReport | PeerReview | Ranking | WhatIf,
-    *,
-    format: Literal["markdown", "html"] = "markdown",
-    language: str = "en",
-    framework: Framework | str | None = None,
-    frameworks: Sequence[Framework | str] | None = None,
-    card: ScoreCard | None = None,
-    cards: Sequence[ScoreCard] = (),
-    profile: CityProfile | MergedReview | None = None,
-    profiles: Sequence[CityProfile] = (),
+    result: CityProfile | DevelopmentPlan | ProgressReport | PeerReview | Ranking | WhatIf
+    | RankUncertainty, *, format: Literal["markdown", "html"] = "markdown", language: str = "en",
+    framework: Framework | str | None = None, frameworks: Sequence[Framework | str] | None = None,
+    card: ScoreCard | None = None, cards: Sequence[ScoreCard] = (),
+    profile: CityProfile | MergedReview | None = None, profiles: Sequence[CityProfile] = (),
     registry: Registry | None = None,
-) -> str:
+) -> str:  # fmt: skip
     """A report of *result* as Markdown or as a self-contained HTML page, in English or French.
 
     What a report needs beside its result:
@@ -88,7 +88,9 @@ def render(
     - a progress report: the *profiles* and *cards* of the assessments, oldest first (optional).
     - a peer review: the reviewed *profile* or the merged review files (required), its *card*
       (optional).
-    - a ranking, a what-if result ([`what_if`][integration_index.what_if]): nothing more.
+    - a ranking, a what-if result ([`what_if`][integration_index.what_if]), the uncertainty of
+      a ranking ([`rank_uncertainty`][integration_index.rank_uncertainty]: rank intervals,
+      P(top k) and the sensitivity to each source, charted in HTML): nothing more.
 
     Every heading, label and number is in *language*; free text from profiles and frameworks
     is shown as written, escaped for the format.
@@ -175,6 +177,8 @@ def _dispatch(result: Renderable, c: _Context) -> str:
         return str(c.writer.compare_report(result, framework, c.tr))
     if isinstance(result, WhatIf):
         return str(c.writer.what_if_report(result, c.tr))
+    if isinstance(result, RankUncertainty):
+        return str(c.writer.uncertainty_report(result, c.tr))
     raise TypeError(f"cannot render a {type(result).__name__}")
 
 
@@ -187,6 +191,7 @@ class _Markdown:
     peer_review_report = staticmethod(modes.peer_review_report)
     compare_report = staticmethod(markdown.compare_report)
     what_if_report = staticmethod(what_if_markdown)
+    uncertainty_report = staticmethod(uncertainty_report)
 
 
 _MARKDOWN = _Markdown()

@@ -22,6 +22,7 @@ from integration_index._api.reports import render
 from integration_index._cli.commands import safe_inputs
 from integration_index._cli.common import UsageError, chosen_frameworks, error
 from integration_index._cli.files import atomic_output
+from integration_index._i18n import translator
 from integration_index._io.cards import scorecard_to_dict
 from integration_index.exceptions import IntegrationIndexError
 
@@ -124,5 +125,6 @@ def cohort_stats_command(args: argparse.Namespace) -> int:
         return 1
     with atomic_output(args.output) as stream:
         stream.write(dumps_cohort_stats(stats, format=args.format))
-    error(f"cohort of {stats.size} profile(s); statistics for {len(stats.indicators)} indicator(s)")
+    tr = translator(getattr(args, "language", "en"))
+    error(tr.t("cli.cohort_stats.summary", size=stats.size, indicators=len(stats.indicators)))
     return 1 if errors else 0

@@ -89,6 +89,10 @@ def _analysis_commands(command: Command, lazy: Lazy) -> None:
     p.add_argument("--framework-file", action="append", default=[], metavar="PATH")
     p.add_argument("--format", choices=("toml", "json"), default="toml")
     p.add_argument("--output", "-o", help="write to this file (atomically)")
+    p.add_argument(
+        "--language", choices=("en", "fr"), default="en",
+        help="language of the summary line (default en); the statistics are data",
+    )  # fmt: skip
     p.set_defaults(run=lazy("analysis", "cohort_stats_command"))
 
 
@@ -133,10 +137,14 @@ def _uncertainty_command(command: Command, lazy: Lazy) -> None:
         "--cohort-stats", metavar="FILE",
         help="saved cohort statistics (from the cohort-stats command), instead of --cohort",
     )  # fmt: skip
-    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.add_argument(
+        "--format", choices=("table", "csv", "json", "markdown", "html"), default="table",
+        help="table (default), csv (one row per city), json (everything), markdown or html (a "
+        "report with charts of the rank intervals; html needs the reports extra)",
+    )  # fmt: skip
     p.add_argument(
         "--language", choices=("en", "fr"), default="en",
-        help="language of the table's headers and numbers (default en)",
+        help="language of the table's or the report's words and numbers (default en)",
     )  # fmt: skip
     p.add_argument("--output", "-o", help="write to this file (atomically); '-' is standard output")
     p.set_defaults(run=lazy("uncertainty", "uncertainty"))

@@ -175,11 +175,7 @@ def _batch_commands(command: Command) -> None:
     _paths(p)
     p.add_argument("--framework", help="the framework to rank by")
     _framework_file(p, "rank by the framework defined in this TOML file")
-    p.add_argument(
-        "--bands",
-        default=_DEFAULT_BANDS,
-        help="population band limits, comma-separated (default 100000,250000,500000,1000000)",
-    )
+    _ranking_options(p)
     p.add_argument(
         "--format",
         choices=("markdown", "html", "csv", "xlsx"),
@@ -318,6 +314,20 @@ class _CsvFormulas:
         elif args.csv_formulas is not None:
             raise UsageError(f"--csv-formulas applies to --format {' and '.join(self.formats)}")
         return self.run(args)
+
+
+def _ranking_options(parser: argparse.ArgumentParser) -> None:
+    """compare's --bands and --intervals-from."""
+    parser.add_argument(
+        "--bands",
+        default=_DEFAULT_BANDS,
+        help="population band limits, comma-separated (default 100000,250000,500000,1000000)",
+    )
+    parser.add_argument(
+        "--intervals-from",
+        metavar="FILE",
+        help="show each city's 5-95%% rank interval from this `uncertainty --format json` output",
+    )
 
 
 def _language(parser: argparse.ArgumentParser, help_text: str) -> None:

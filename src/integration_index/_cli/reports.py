@@ -309,9 +309,41 @@ def compare(args: argparse.Namespace) -> int:
         error(f"nothing ranked; {args.output} was not changed")  # a typo keeps the last ranking
         return 1
     try:
-        ranking = rank_cities(entries, bands=bands, sources=sources, peers=peers)
+        intervals = _intervals(args.intervals_from, framework.id)
+        ranking = rank_cities(
+            entries, bands=bands, sources=sources, peers=peers, intervals=intervals
+        )
     except ProfileError as exc:  # two assessments of one city on one date: the input is ambiguous
         error(exc.format())
         return 1
     _write_ranking(args, ranking, framework, [card for _, card in entries])
     return 1 if failed or input_errors else 0
+
+
+def _intervals(path: str | None, framework_id: str) -> dict[str, tuple[int, int]] | None:
+    """The cities' 5-95% rank intervals from an ``uncertainty --format json`` output (None
+    without --intervals-from); a file that is not one is a usage error naming it."""
+    if path is None:
+        return None
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UsageError(f"--intervals-from {path}: cannot read the file: {exc.strerror}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise UsageError(f"--intervals-from {path}: not JSON: {exc}") from None
+    if not isinstance(data, dict) or data.get("framework_id") != framework_id:
+        found = data.get("framework_id") if isinstance(data, dict) else None
+        raise UsageError(
+            f"--intervals-from {path}: framework_id: expected {framework_id!r} (an uncertainty "
+            f"--format json output for the framework ranked), got {found!r}"
+        )
+    intervals: dict[str, tuple[int, int]] = {}
+    for index, city in enumerate(data.get("cities") or []):
+        try:
+            low, high = city["rank_low"], city["rank_high"]
+            if not (isinstance(low, int) and isinstance(high, int) and 1 <= low <= high):
+                raise ValueError(f"rank_low {low!r}, rank_high {high!r}")
+            intervals[str(city["city_id"])] = (low, high)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise UsageError(f"--intervals-from {path}: cities[{index}]: {exc}") from None
+    return intervals

@@ -22,7 +22,7 @@ from integration_index._cli.common import (
 from integration_index._cli.files import atomic_binary_output, atomic_output, in_place, is_stdout
 from integration_index._cli.parquet import ParquetScores, check_parquet_output
 from integration_index._cli.progress import Progress, wanted
-from integration_index._i18n import translator
+from integration_index._i18n import Translator, translator
 from integration_index.exceptions import AnalysisInputError
 
 if TYPE_CHECKING:
@@ -119,7 +119,7 @@ def score(args: argparse.Namespace) -> int:
             progress.close()
     for message in input_errors:
         error(message)
-    error(_summary(tally, input_errors, args.output))
+    error(_summary(tally, input_errors, args.output, translator(getattr(args, "language", "en"))))
     return 1 if tally.failed or input_errors or tally.empty else 0
 
 
@@ -187,18 +187,18 @@ def _stream(
         results.close()
 
 
-def _summary(tally: _Tally, input_errors: list[str], output: str | None) -> str:
-    summary = f"scored {tally.scored} profile(s); {tally.failed} failed"
+def _summary(tally: _Tally, input_errors: list[str], output: str | None, tr: Translator) -> str:
+    summary = tr.t("cli.score.summary", scored=tally.scored, failed=tally.failed)
     if input_errors:
-        summary += f"; {len(input_errors)} input(s) matched no profile"
+        summary += tr.t("cli.score.summary_unmatched", count=len(input_errors))
     if tally.stopped:
-        summary += "; stopped at the first failure (--fail-fast)" + (
-            "; the output file was not changed" if output and not is_stdout(output) else ""
+        summary += tr.t("cli.score.summary_stopped") + (
+            tr.t("cli.score.summary_unchanged") if output and not is_stdout(output) else ""
         )
     elif tally.empty:
-        summary += f"; nothing scored; {output} was not changed"
+        summary += tr.t("cli.score.summary_empty", output=str(output))
     elif output and not is_stdout(output):
-        summary += f"; wrote {output}"
+        summary += tr.t("cli.score.summary_wrote", output=output)
     return summary
 
 

@@ -2,7 +2,8 @@
 
 It reads profiles as ``compare`` does (a bad one is reported and left out), runs
 :func:`integration_index.rank_uncertainty`, and writes a table, CSV (one row per city) or JSON
-(everything, the convergence of the indices included). numpy is the ``analysis`` extra: without
+(everything, the convergence of the indices included), or a Markdown or HTML report (``render``,
+with charts of the rank intervals in HTML). numpy is the ``analysis`` extra: without
 it the command says what to install (a usage error, exit code 2).
 """
 
@@ -12,6 +13,7 @@ import argparse
 import json
 
 from integration_index._api import cohort_stats, load_cohort_stats, rank_uncertainty, score_many
+from integration_index._api.reports import render as render_report
 from integration_index._api.runs import enough, needs_cohort
 from integration_index._cli import outputs
 from integration_index._cli.analysis import Inputs
@@ -21,6 +23,7 @@ from integration_index._i18n import Translator, translator
 from integration_index._model.cohort import CohortStats
 from integration_index._model.framework import Framework
 from integration_index._model.profile import CityProfile
+from integration_index._reports.uncertainty import source_name, sources_text
 from integration_index._vector import AnalysisUnavailable, require_numpy
 from integration_index._vector.results import (
     SOURCES,
@@ -168,7 +171,14 @@ def city_values(result: RankUncertainty) -> tuple[tuple[str, ...], list[list[out
 
 def render(result: RankUncertainty, fmt: str, language: str = "en") -> str:
     """The result as a table (its words and decimal marks in *language*), CSV (one row per
-    city) or JSON."""
+    city), JSON, or a Markdown or HTML report in *language*."""
+    if fmt in ("markdown", "html"):
+        try:
+            return render_report(
+                result, format="html" if fmt == "html" else "markdown", language=language
+            )
+        except ImportError as exc:  # html without the reports extra
+            raise UsageError(str(exc)) from None
     if fmt == "json":
         return json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
     columns, rows = city_values(result)
@@ -185,15 +195,13 @@ def _table(
     digits: dict[str, int],
     tr: Translator,
 ) -> str:
-    sources = ", ".join(
-        f"{s} ({result.settings[s]})" if s in result.settings else s for s in result.sources
-    )
+    sources = sources_text(result, tr, domain="cli.uncertainty")
     lines = [
         tr.t(
             "cli.uncertainty.summary", framework=result.framework_id, count=len(result.cities),
             runs=str(result.runs), sample=str(result.base_sample), seed=str(result.seed),
         ),
-        tr.t("cli.uncertainty.sources", sources=sources or tr.t("cli.uncertainty.sources_none")),
+        tr.t("cli.uncertainty.sources", sources=sources),
         "",
     ]  # fmt: skip
     names = ("rank", "city", "score", "median", "low", "high", "top", "mean", "sd")
@@ -223,7 +231,7 @@ def _table(
     if result.sensitivity:
         lines += ["", tr.t("cli.uncertainty.sensitivity")]
         sens = [
-            [s.source, f"{s.first_order:.3f}", f"{s.total:.3f}",
+            [source_name(tr, s.source, "cli.uncertainty"), f"{s.first_order:.3f}", f"{s.total:.3f}",
              "  ".join(f"{p.base_sample}:{p.first_order:.2f}/{p.total:.2f}" for p in s.convergence)]
             for s in result.sensitivity
         ]  # fmt: skip

@@ -34,6 +34,7 @@ from integration_index._reports.html_modes import (
     plan_report,
     progress_report,
 )
+from integration_index._reports.html_uncertainty import uncertainty_report
 from integration_index._reports.html_whatif import what_if_report
 from integration_index._reports.markdown import (
     COMPARE_RIGHT,
@@ -52,6 +53,7 @@ __all__ = [
     "plan_report",
     "profile_report",
     "progress_report",
+    "uncertainty_report",
     "what_if_report",
 ]
 

@@ -3,9 +3,10 @@ after within its cohort, and every node whose score changed (a sortable table)."
 
 from __future__ import annotations
 
-from integration_index._analysis.whatif import WhatIf, what_if_rank, what_if_rows
+from integration_index._analysis.whatif import WhatIf
 from integration_index._i18n import Translator
 from integration_index._reports.html_doc import Cell, Doc, Row, Table, value_of
+from integration_index._reports.whatif import what_if_rank, what_if_rows
 
 __all__ = ["what_if_report"]
 

@@ -20,7 +20,6 @@ _INLINE = re.compile(
     r"|`(?P<code>[^`]+)`|\[(?P<text>[^\]]+)\]\((?P<url>[^)\s]*)\)"
 )
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
-_PLACEHOLDER = "\x00{}\x00"
 _BULLET = re.compile(r"^\s*[-*+]\s")
 _NUMBER = re.compile(r"^\s*\d{1,9}[.)]\s")
 
@@ -31,38 +30,56 @@ _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 def _text(raw: str) -> str:
     """Literal Markdown text as escaped HTML: backslash escapes and entities read, then escaped
-    (and isolated in ``<bdi>`` when it holds a bidi control)."""
-    text = html.escape(html.unescape(raw), quote=True)
+    (and isolated in ``<bdi>`` when it holds a bidi control; a NUL, which HTML does not allow,
+    shown as U+FFFD as browsers do)."""
+    text = html.escape(html.unescape(raw), quote=True).replace("\x00", "\ufffd")
     return f"<bdi>{text}</bdi>" if _BIDI.search(text) else text
 
 
+def _literal(raw: str) -> str:
+    """Text with backslash escapes: each escaped character shown as itself (escaped for HTML,
+    never read as an entity), the rest as _text."""
+    parts = _ESCAPED.split(raw)  # plain, escaped character, plain, ...
+    return "".join(
+        _text(part) if index % 2 == 0 else html.escape(part, quote=True)
+        for index, part in enumerate(parts)
+        if part
+    )
+
+
+def _mask(raw: str) -> str:
+    """*raw* with each backslash escape replaced by two characters no inline syntax uses, so
+    that an escaped character never starts emphasis, code or a link; the same length as *raw*,
+    so that a match found in the mask has its text at the same place in *raw*."""
+    return _ESCAPED.sub(lambda m: "\x00\x00", raw)
+
+
 def _inline(raw: str) -> str:
-    """One line of Markdown inline syntax as HTML."""
-    # Escaped characters are kept aside so that they never start emphasis or code.
-    kept: list[str] = []
+    """One line of Markdown inline syntax as HTML.
 
-    def keep(match: re.Match[str]) -> str:
-        kept.append(match.group(1))
-        return _PLACEHOLDER.format(len(kept) - 1)
-
-    protected = _ESCAPED.sub(keep, raw)
+    The syntax is matched in a mask of the line (escapes hidden) and every piece of text is
+    taken from the line itself by position: nothing in the text can be mistaken for a marker.
+    """
     out = []
     at = 0
-    for match in _INLINE.finditer(protected):
-        out.append(_text(protected[at : match.start()]))
+    for match in _INLINE.finditer(_mask(raw)):
+        out.append(_literal(raw[at : match.start()]))
+
+        def group(name: str, match: re.Match[str] = match) -> str:
+            return raw[match.start(name) : match.end(name)]
+
         if match.group("strong") is not None:
-            out.append(f"<strong>{_inline(match.group('strong'))}</strong>")
+            out.append(f"<strong>{_inline(group('strong'))}</strong>")
         elif match.group("em") is not None:
-            out.append(f"<em>{_inline(match.group('em'))}</em>")
+            out.append(f"<em>{_inline(group('em'))}</em>")
         elif match.group("code") is not None:
-            out.append(f"<code>{_text(match.group('code'))}</code>")
+            out.append(f"<code>{_literal(group('code'))}</code>")
         else:
-            url = _text(match.group("url"))
-            out.append(f'{_inline(match.group("text"))} (<span class="url">{url}</span>)')
+            url = _literal(group("url"))
+            out.append(f'{_inline(group("text"))} (<span class="url">{url}</span>)')
         at = match.end()
-    out.append(_text(protected[at:]))
-    joined = "".join(out)
-    return re.sub("\x00(\\d+)\x00", lambda m: html.escape(kept[int(m.group(1))]), joined)
+    out.append(_literal(raw[at:]))
+    return "".join(out)
 
 
 def _cells(line: str) -> list[str]:
