@@ -466,7 +466,9 @@ def cli_score(
     arguments = ["score", str(directory), "--format", "csv", "--output", str(output)]
     env = variant.env if variant is not None else None
     sample = run_cli([*arguments, "--jobs", str(jobs)], workdir, env)
-    if f"scored {expected} profile(s); 0 failed" not in sample.stderr:
+    # The summary spells the count with or without a thousands separator (before and after 0.2).
+    said = sample.stderr.replace(",", "").replace("\u202f", "").replace("\xa0", "")
+    if f"scored {expected} profile(s); 0 failed" not in said:
         raise SystemExit(f"unexpected summary: {sample.stderr.strip()[-500:]}")
     with output.open(encoding="utf-8") as stream:
         lines = sum(1 for _ in stream)

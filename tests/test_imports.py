@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import integration_index as ii
 from integration_index._cli import parser
@@ -31,6 +32,9 @@ HEAVY = (
     "integration_index._scoring.engine",
     "integration_index.hookspecs",
 )
+
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "profiles"
 
 
 def _loaded_after(code: str) -> set[str]:
@@ -88,3 +92,25 @@ def test_every_public_name_resolves_and_dir_lists_them() -> None:
     for name in ii.__all__:
         assert getattr(ii, name) is not None
     assert set(ii.__all__) <= set(dir(ii))
+
+
+def test_the_facades_table_names_each_names_own_module() -> None:
+    import importlib
+
+    from integration_index import _api
+
+    assert set(_api._MODULE_OF) == set(_api.__all__)
+    for name, module in _api._MODULE_OF.items():
+        assert name in importlib.import_module(f"integration_index._api.{module}").__all__, name
+
+
+def test_score_imports_no_report_workbook_or_analysis_code(tmp_path: Path) -> None:
+    out = tmp_path / "scores.csv"
+    loaded = _loaded_after(
+        "from integration_index._cli.main import main\n"
+        f"main(['score', {str(EXAMPLES)!r}, '--format', 'csv', '-o', {str(out)!r}])"
+    )
+    assert "integration_index._api.core" in loaded and out.exists()
+    for name in ("_api.reports", "_api.workbooks", "_api.analysis", "_reports.html", "_vector"):
+        assert f"integration_index.{name}" not in loaded, name
+    assert not {"jinja2", "openpyxl", "numpy"} & loaded

@@ -58,16 +58,65 @@ if TYPE_CHECKING:  # at run time each name's module is imported on first use (be
     from integration_index._api.workbooks import read_workbook, write_workbook
 
 
+#: The module of each name (a test checks it against the modules' own __all__).
+_MODULE_OF: dict[str, str] = {
+    "check_profile": "core",
+    "cohort_stats": "cohort",
+    "DEFAULT_POPULATION_BANDS": "modes",
+    "default_registry": "core",
+    "development_plan": "modes",
+    "dumps_cohort_stats": "cohort",
+    "dumps_framework": "core",
+    "dumps_profile": "core",
+    "get_framework": "core",
+    "list_frameworks": "core",
+    "list_plugins": "core",
+    "load_cohort_stats": "cohort",
+    "load_framework": "core",
+    "load_profile": "core",
+    "load_scenario": "cohort",
+    "load_weights": "cohort",
+    "loads_framework": "core",
+    "loads_profile": "core",
+    "merge_reviews": "modes",
+    "peer_review": "modes",
+    "peer_review_markdown": "reports",
+    "plan_markdown": "reports",
+    "profile_markdown": "reports",
+    "progress_markdown": "reports",
+    "rank_cities": "modes",
+    "rank_uncertainty": "analysis",
+    "ranking_markdown": "reports",
+    "read_workbook": "workbooks",
+    "register_plugin": "core",
+    "related": "core",
+    "render": "reports",
+    "REPORT_FORMATS": "reports",
+    "score": "core",
+    "score_arrays": "analysis",
+    "score_many": "core",
+    "scorecard_from_dict": "core",
+    "scorecard_from_json": "core",
+    "scorecard_to_dict": "core",
+    "scorecard_to_json": "core",
+    "to_frame": "analysis",
+    "track_progress": "modes",
+    "unregister_plugin": "core",
+    "version": "core",
+    "what_if": "cohort",
+    "write_workbook": "workbooks",
+}
+
+
 def __getattr__(name: str) -> Any:
-    # The facade's modules are imported when one of their names is first used: the command
-    # line's score imports _api.core without the analysis and workbook code of the others.
-    for module in ("core", "modes", "reports", "workbooks", "cohort", "analysis"):
-        loaded = importlib.import_module(f"integration_index._api.{module}")
-        if name in loaded.__all__:
-            value = getattr(loaded, name)
-            globals()[name] = value
-            return value
-    raise AttributeError(f"module 'integration_index._api' has no attribute {name!r}")
+    # Only the module that defines the name is imported: the command line's score imports
+    # _api.core and _api.cohort, not the reports, workbooks or analysis code of the others.
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'integration_index._api' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"integration_index._api.{module}"), name)
+    globals()[name] = value
+    return value
 
 
 __all__ = [

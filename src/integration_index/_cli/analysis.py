@@ -18,7 +18,6 @@ from integration_index._api import (
     load_weights,
     what_if,
 )
-from integration_index._api.reports import render
 from integration_index._cli.commands import safe_inputs
 from integration_index._cli.common import UsageError, chosen_frameworks, error
 from integration_index._cli.files import atomic_output
@@ -101,6 +100,9 @@ def what_if_command(args: argparse.Namespace) -> int:
         }
         text = json.dumps(data, indent=2, default=str) + "\n"
     else:
+        # Imported here: score, which shares this module's options, needs no report code.
+        from integration_index._api.reports import render
+
         try:
             text = render(
                 result, format=args.format, language=args.language, registry=args.registry

@@ -75,6 +75,9 @@ def score(args: argparse.Namespace) -> int:
     options = run_options(args)
     if "weights" in options and not frameworks:
         raise UsageError("--weights needs the framework: --framework ID or --framework-file PATH")
+    # One catalogue load for the run; the built-in formatter, proven equal to Babel's for the
+    # numbers a table shows (tests/test_i18n.py), spares start-up Babel's import.
+    tr = translator(getattr(args, "language", "en"), babel=False)
     input_errors: list[str] = []
     paths: Any = Inputs(args.paths, input_errors)
     progress = None
@@ -103,7 +106,7 @@ def score(args: argparse.Namespace) -> int:
                 if workbook
                 else ParquetScores(stream)
                 if binary
-                else _Writer(stream, args.format, args.csv_dialect, getattr(args, "language", "en"))
+                else _Writer(stream, args.format, args.csv_dialect, tr)
             )
             _stream(results, writer, tally, progress, args.fail_fast)
             if tally.stopped and replaced:
@@ -119,7 +122,7 @@ def score(args: argparse.Namespace) -> int:
             progress.close()
     for message in input_errors:
         error(message)
-    error(_summary(tally, input_errors, args.output, translator(getattr(args, "language", "en"))))
+    error(_summary(tally, input_errors, args.output, tr))
     return 1 if tally.failed or input_errors or tally.empty else 0
 
 
@@ -205,13 +208,10 @@ def _summary(tally: _Tally, input_errors: list[str], output: str | None, tr: Tra
 class _Writer:
     """Streams rendered results in the chosen format."""
 
-    def __init__(
-        self, stream: IO[str], fmt: str, dialect: str | None = None, language: str = "en"
-    ) -> None:
+    def __init__(self, stream: IO[str], fmt: str, dialect: str | None, tr: Translator) -> None:
         self.stream = stream
         self.fmt = fmt
         self.first = True
-        tr = translator(language)
         header = tuple(tr.t(f"cli.score.col_{name}") for name in _TABLE_HEADER)
         #: The decimal mark of the table's numbers in the language (49.80 / 49,80).
         self.decimal = tr.number(0.5)[1]

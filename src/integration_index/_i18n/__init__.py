@@ -40,5 +40,5 @@ __all__ = [
 
 
 def translator(language: str = "en", *, babel: bool | None = None) -> Translator:
-    """The package's catalogue (loaded now) in *language*."""
-    return Catalogue.load().translator(language, babel=babel)
+    """The package's catalogue (loaded now, that language's files only) in *language*."""
+    return Catalogue.load(languages=(language,)).translator(language, babel=babel)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime
 import string
-import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
 from importlib.abc import Traversable
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import tomli as tomllib  # the compiled tomli: about 3x faster than the stdlib's
 
 from integration_index._i18n.formatting import LANGUAGES, Formatter, formatter_for
 
@@ -156,16 +156,21 @@ class Catalogue:
         return cls(by_language)
 
     @classmethod
-    def load(cls, *directories: Path | Traversable) -> Catalogue:
+    def load(
+        cls, *directories: Path | Traversable, languages: Iterable[str] | None = None
+    ) -> Catalogue:
         """The package's catalogue (every ``messages/*.toml`` in this package), with the files
-        of *directories* added (a web app's own domain, for instance)."""
+        of *directories* added (a web app's own domain, for instance); only *languages*' files
+        when given (a command that writes one language reads half the files)."""
         sources: list[Traversable | Path] = [resources.files(__package__ or __name__) / "messages"]
         sources += directories
+        wanted = None if languages is None else set(languages)
         files = [
             (entry.name, entry.read_text(encoding="utf-8"))
             for source in sources
             for entry in sorted(source.iterdir(), key=lambda e: e.name)
-            if _file_parts(entry.name) is not None
+            if (parts := _file_parts(entry.name)) is not None
+            and (wanted is None or parts[1] in wanted)
         ]
         return cls.from_texts(files)
 
