@@ -16,6 +16,7 @@ import pytest
 from analysis_extra import analysis_extra, notebook_extra
 
 import integration_index as ii
+from integration_index._cli import outputs
 
 if TYPE_CHECKING:
     from conftest import Cli
@@ -167,6 +168,8 @@ def test_cards_as_long_and_wide_frames() -> None:
     cards = _cards()
     long = ii.to_frame(cards)
     assert len(long) == sum(1 + len(card.nodes) for card in cards)
+    # The tidy CSV's columns, the city's name in place of the source file.
+    assert list(long.columns) == ["city_id", "city_name", *outputs.TIDY_COLUMNS[2:]]
     first = cards[0]
     row = long[(long.city_id == first.city_id) & (long.node == "01.1")].iloc[0]
     assert row["score"] == first.node("01.1").adjusted.score

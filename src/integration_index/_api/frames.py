@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 
 from integration_index._analysis.compare import Ranking, RankingRow
-from integration_index._model.scorecard import NodeResult, ScoreCard
+from integration_index._model.scorecard import NODE_ROW_COLUMNS, NodeResult, ScoreCard, node_row
 from integration_index._vector.results import RankUncertainty, ScoreArrays
 
 __all__ = ["CARD_COLUMNS", "NOTEBOOK_HINT", "frame", "pandas"]
@@ -22,28 +22,7 @@ NOTEBOOK_HINT = (
 )
 
 #: The long form of score cards: one row per city and node.
-CARD_COLUMNS = (
-    "city_id",
-    "city_name",
-    "framework",
-    "assessment_date",
-    "node",
-    "parent",
-    "depth",
-    "kind",
-    "score",
-    "raw_score",
-    "lower",
-    "upper",
-    "coverage",
-    "weight",
-    "applicable",
-    "value",
-    "level",
-    "evidence",
-    "spread",
-    "target",
-)
+CARD_COLUMNS = ("city_id", "city_name", *NODE_ROW_COLUMNS[1:])
 _CITY_STATS = (
     "city_id",
     "city_name",
@@ -93,35 +72,14 @@ def frame(result: Any, *, form: str = "long", value: str = "score") -> Any:
 
 
 def _card_row(card: ScoreCard, node: NodeResult) -> tuple[Any, ...]:
-    adjusted = node.adjusted
-    return (
-        card.city_id,
-        card.city_name,
-        card.framework_id,
-        card.assessment_date,
-        node.id,
-        node.parent,
-        node.depth,
-        node.kind,
-        adjusted.score,
-        node.raw.score,
-        adjusted.lower,
-        adjusted.upper,
-        adjusted.coverage,
-        adjusted.weight,
-        adjusted.applicable,
-        node.value,
-        node.level,
-        node.evidence_count,
-        node.spread,
-        node.target,
-    )
+    city_id, *rest = node_row(card, node)
+    return (city_id, card.city_name, *rest)
 
 
 def _cards(pd: Any, cards: Sequence[ScoreCard], form: str, value: str) -> Any:
     rows = [_card_row(card, node) for card in cards for node in (card.overall, *card.nodes)]
     long = pd.DataFrame(rows, columns=list(CARD_COLUMNS))
-    for column in ("score", "raw_score", "lower", "upper", "value", "spread", "target"):
+    for column in ("score", "raw_score", "lower", "upper", "value", "spread", "target", "measured"):
         long[column] = long[column].astype("float64")
     if form == "long":
         return long

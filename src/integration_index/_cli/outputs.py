@@ -16,7 +16,7 @@ import attrs
 from integration_index._batch import ScoreResult
 from integration_index._cli.choices import CSV_FORMULAS, FORMATS
 from integration_index._io.cards import scorecard_to_dict
-from integration_index._model.scorecard import NodeResult, ScoreCard
+from integration_index._model.scorecard import NODE_ROW_COLUMNS, NodeResult, ScoreCard, node_row
 from integration_index.exceptions import _printable
 
 __all__ = [
@@ -63,32 +63,7 @@ SUMMARY_COLUMNS = (
     "modifiers",
     "warnings",
 )
-TIDY_COLUMNS = (
-    "source",
-    "city_id",
-    "framework",
-    "assessment_date",
-    "node",
-    "parent",
-    "depth",
-    "kind",
-    "score",
-    "raw_score",
-    "lower",
-    "upper",
-    "coverage",
-    "weight",
-    "applicable",
-    "value",
-    "level",
-    "evidence",
-    "spread",
-    "target",
-    "measured",
-    "unit",
-    "imputed",
-    "switched_off",
-)
+TIDY_COLUMNS = ("source", *NODE_ROW_COLUMNS)
 
 
 def format_number(value: float | None, digits: int = 2) -> str:
@@ -231,33 +206,7 @@ def tidy_card_values(source: str, card: ScoreCard) -> list[list[Value]]:
 
 
 def _tidy_values(source: str, card: ScoreCard, node: NodeResult) -> list[Value]:
-    adjusted, raw = node.adjusted, node.raw
-    return [
-        source,
-        card.city_id,
-        card.framework_id,
-        card.assessment_date,
-        node.id,
-        node.parent,
-        node.depth,
-        node.kind,
-        adjusted.score,
-        raw.score,
-        adjusted.lower,
-        adjusted.upper,
-        adjusted.coverage,
-        adjusted.weight,
-        adjusted.applicable,
-        node.value,
-        node.level,
-        node.evidence_count,
-        node.spread,
-        node.target,
-        node.measured,
-        node.unit,
-        node.imputed,
-        node.switched_off,
-    ]
+    return [source, *node_row(card, node)]
 
 
 def csv_text(

@@ -6,7 +6,7 @@ import datetime
 import functools
 import types
 from collections.abc import Mapping
-from typing import Literal
+from typing import Any, Literal
 
 from integration_index._model.cohort import IndicatorStats
 from integration_index._model.framework import OVERALL
@@ -18,9 +18,11 @@ __all__ = [
     "ContextEntry",
     "NodeResult",
     "NodeScore",
+    "NODE_ROW_COLUMNS",
     "NormalisationUsed",
     "ScoreCard",
     "WeightOverride",
+    "node_row",
 ]
 
 ContextValue = str | float | bool
@@ -236,3 +238,62 @@ class ScoreCard:
     def coverage(self) -> float:
         """The overall share of assessed weight, after modifiers."""
         return self.overall.adjusted.coverage
+
+
+#: A card's node as one flat row: the columns of tidy CSV after ``source``, and of ``to_frame``'s
+#: long form (which adds the city's name).
+NODE_ROW_COLUMNS = (
+    "city_id",
+    "framework",
+    "assessment_date",
+    "node",
+    "parent",
+    "depth",
+    "kind",
+    "score",
+    "raw_score",
+    "lower",
+    "upper",
+    "coverage",
+    "weight",
+    "applicable",
+    "value",
+    "level",
+    "evidence",
+    "spread",
+    "target",
+    "measured",
+    "unit",
+    "imputed",
+    "switched_off",
+)
+
+
+def node_row(card: ScoreCard, node: NodeResult) -> tuple[Any, ...]:
+    """*node* of *card* as the values of NODE_ROW_COLUMNS (the adjusted pass, and the raw score)."""
+    adjusted = node.adjusted
+    return (
+        card.city_id,
+        card.framework_id,
+        card.assessment_date,
+        node.id,
+        node.parent,
+        node.depth,
+        node.kind,
+        adjusted.score,
+        node.raw.score,
+        adjusted.lower,
+        adjusted.upper,
+        adjusted.coverage,
+        adjusted.weight,
+        adjusted.applicable,
+        node.value,
+        node.level,
+        node.evidence_count,
+        node.spread,
+        node.target,
+        node.measured,
+        node.unit,
+        node.imputed,
+        node.switched_off,
+    )
