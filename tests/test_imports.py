@@ -113,4 +113,7 @@ def test_score_imports_no_report_workbook_or_analysis_code(tmp_path: Path) -> No
     assert "integration_index._api.core" in loaded and out.exists()
     for name in ("_api.reports", "_api.workbooks", "_api.analysis", "_reports.html", "_vector"):
         assert f"integration_index.{name}" not in loaded, name
+    # Nor, without --cohort-stats or --weights, the what-if and cohort-statistics code.
+    for name in ("_cli.analysis", "_api.cohort", "_analysis.whatif", "_io.analysis_files"):
+        assert f"integration_index.{name}" not in loaded, name
     assert not {"jinja2", "openpyxl", "numpy"} & loaded
