@@ -4,8 +4,9 @@ character-by-character reference, and the converters the model classes use."""
 from __future__ import annotations
 
 import inspect
+from pathlib import Path
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from integration_index._io.nesting import deepest_nesting
@@ -60,24 +61,27 @@ def _reference_string_end(text: str, start: int, quote: str) -> int:
 
 
 #: Texts made of the characters the scan cares about, and a few it skips.
-_TEXTS = st.text(alphabet=st.sampled_from(list("[]{}\"'#\\\n ax=")), max_size=200)
+_TEXTS = st.text(alphabet=st.sampled_from(list("[]{}\"'#\\\n ax=")), max_size=200) | st.lists(
+    st.sampled_from(['"""', "'''", '"', "'", "\\", "\\\\", "[", "]", "{", "}", "#", "\n", "a"]),
+    max_size=80,
+).map("".join)
 
 
+@settings(max_examples=1000)
 @given(_TEXTS)
 def test_deepest_nesting_equals_the_character_by_character_scan(text: str) -> None:
     # (property)
     assert deepest_nesting(text) == _reference_nesting(text)
 
 
-def test_deepest_nesting_of_the_framework_files_equals_the_reference() -> None:
-    from pathlib import Path
-
-    frameworks = Path(__file__).resolve().parent.parent / "frameworks"
-    files = sorted(frameworks.glob("*.toml"))
-    assert files
+def test_deepest_nesting_of_real_files_equals_the_reference() -> None:
+    # The framework files, and the toml-test suite's valid and invalid documents.
+    root = Path(__file__).resolve().parent.parent
+    files = sorted(root.glob("frameworks/**/*.toml")) + sorted(root.glob("tests/data/**/*.toml"))
+    assert len(files) > 100
     for path in files:
-        text = path.read_text(encoding="utf-8")
-        assert deepest_nesting(text) == _reference_nesting(text), path.name
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        assert deepest_nesting(text) == _reference_nesting(text), path
 
 
 def test_float_fields_convert_as_float_and_keep_their_init_annotations() -> None:

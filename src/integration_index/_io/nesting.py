@@ -8,6 +8,7 @@ for documents whose count of ``[`` and ``{`` fits the main thread's stack.
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 
@@ -58,61 +59,46 @@ def _main_stack() -> int:
     return _DEFAULT_STACK if soft == resource.RLIM_INFINITY or soft <= 0 else soft
 
 
-_QUOTES = ('"""', "'''", '"', "'")
-#: The characters that matter to the nesting: brackets, quotes and the start of a comment.
-_SPECIAL = re.compile(r"[\[\]{}\"'#]")
+#: One token of a TOML text as the nesting sees it: a string (to the first closing quote not
+#: escaped by an odd run of backslashes, or to the end of the text), a comment, or a bracket
+#: (captured). Strings and comments are matched whole, in C, rather than walked character by
+#: character in Python.
+_TOKENS = re.compile(
+    r"""
+    [^"'\#\[\]{}]*                          # what the nesting skips, then one of:
+    (?:
+      \"\"\"[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*(?:\"\"\"|\\?\Z)  # multi-line basic string
+    | "[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)                    # basic string
+    | '''[^']*(?:'(?!'')[^']*)*(?:'''|\Z)                  # multi-line literal string
+    | '[^']*(?:'|\Z)                                       # literal string
+    | \#[^\n]*                                              # comment
+    | ([][{}])                                              # a bracket
+    )
+    """,
+    re.DOTALL | re.VERBOSE,
+)
 
 
 def deepest_nesting(text: str) -> tuple[int, int]:
     """The deepest nesting of ``[`` and ``{`` outside strings and comments, and its line.
 
-    Run before parsing on documents with more than MAX_DEPTH openers (framework files have a
-    few hundred), and after the parser gave up, so that the message states the document's depth.
-    It jumps from one character that matters to the next (brackets, quotes, ``#``) and counts
-    the lines once, at the end: a character-by-character loop cost milliseconds per framework.
+    Run before parsing on documents with more than MAX_DEPTH openers (framework files have
+    several hundred), and after the parser gave up, so that the message states the document's
+    depth. A regular expression skips strings and comments; a character-by-character walk cost
+    milliseconds per framework file (tests/test_startup.py checks the two agree).
     """
     depth = deepest = 0
-    deepest_at = -1
-    i = 0
-    search = _SPECIAL.search
-    while (match := search(text, i)) is not None:
-        at = match.start()
-        char = text[at]
-        if char == "#":
-            end = text.find("\n", at)
-            if end < 0:
-                break
-            i = end + 1
+    deepest_token = -1
+    for index, bracket in enumerate(_TOKENS.findall(text)):
+        if not bracket:
             continue
-        if char in "\"'":
-            quote = next(q for q in _QUOTES if text.startswith(q, at))
-            i = _string_end(text, at + len(quote), quote)
-            continue
-        if char in "[{":
+        if bracket in "[{":
             depth += 1
             if depth > deepest:
-                deepest, deepest_at = depth, at
+                deepest, deepest_token = depth, index
         else:
             depth = max(depth - 1, 0)
-        i = at + 1
-    line = text.count("\n", 0, deepest_at) + 1 if deepest_at >= 0 else 1
-    return deepest, line
-
-
-def _string_end(text: str, start: int, quote: str) -> int:
-    """The index just after the string that opened with *quote* before *start*."""
-    i = start
-    while True:
-        end = text.find(quote, i)
-        if end < 0:
-            return len(text)
-        if quote[0] == "'" or not _escaped(text, end):
-            return end + len(quote)
-        i = end + 1
-
-
-def _escaped(text: str, index: int) -> bool:
-    backslashes = 0
-    while index - backslashes - 1 >= 0 and text[index - backslashes - 1] == "\\":
-        backslashes += 1
-    return backslashes % 2 == 1
+    if deepest_token < 0:
+        return 0, 1
+    match = next(itertools.islice(_TOKENS.finditer(text), deepest_token, None))
+    return deepest, text.count("\n", 0, match.start(1)) + 1
