@@ -21,6 +21,7 @@ class and on every framework file).
 
 from __future__ import annotations
 
+import threading
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -51,6 +52,7 @@ class ClassReader:
         self._renamed = renamed
         self._hooks: dict[Any, Hook] = {}
         self._making: set[Any] = set()
+        self._lock = threading.RLock()  # hooks are made by one thread at a time
 
     def structure(self, data: Any, cls: type[Any]) -> Any:
         """*data* as a *cls*; any exception when the converter's generated code would fail."""
@@ -61,14 +63,18 @@ class ClassReader:
         found = self._hooks.get(type_)
         if found is not None:
             return found
-        if type_ in self._making:  # a class within itself (criteria's children): bound late
-            return lambda value, kind: self._hooks[type_](value, kind)
-        self._making.add(type_)
-        try:
-            found = self._hooks[type_] = self._make(type_)
-        finally:
-            self._making.discard(type_)
-        return found
+        with self._lock:
+            found = self._hooks.get(type_)
+            if found is not None:
+                return found
+            if type_ in self._making:  # a class within itself (criteria's children): bound late
+                return lambda value, kind: self._hooks[type_](value, kind)
+            self._making.add(type_)
+            try:
+                found = self._hooks[type_] = self._make(type_)
+            finally:
+                self._making.discard(type_)
+            return found
 
     def handles(self, type_: Any) -> bool:
         """Whether *type_* is read here rather than by one of the converter's hooks."""
