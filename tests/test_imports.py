@@ -113,4 +113,33 @@ def test_score_imports_no_report_workbook_or_analysis_code(tmp_path: Path) -> No
     assert "integration_index._api.core" in loaded and out.exists()
     for name in ("_api.reports", "_api.workbooks", "_api.analysis", "_reports.html", "_vector"):
         assert f"integration_index.{name}" not in loaded, name
+    # Nor, without --cohort-stats or --weights, the what-if and cohort-statistics code.
+    for name in (
+        "_cli.analysis",
+        "_api.cohort",
+        "_analysis.whatif",
+        "_io.analysis_files",
+        "_model.scenario",
+    ):
+        assert f"integration_index.{name}" not in loaded, name
     assert not {"jinja2", "openpyxl", "numpy"} & loaded
+
+
+def test_the_model_modules_table_names_each_names_own_module() -> None:
+    import importlib
+
+    from integration_index import model
+
+    assert set(model._MODULE_OF) == set(model.__all__)
+    for name, module in model._MODULE_OF.items():
+        assert getattr(importlib.import_module(module), name) is getattr(model, name), name
+    assert set(model.__all__) <= set(dir(model))
+
+
+def test_a_plugins_import_of_report_section_loads_only_its_module() -> None:
+    # The built-in plugins import ReportSection at every start; the what-if scenarios and the
+    # score cards stay unloaded.
+    loaded = _loaded_after("from integration_index.model import ReportSection")
+    assert "integration_index._model.report" in loaded
+    for name in ("_model.scenario", "_model.scorecard", "_model.framework", "_scoring"):
+        assert f"integration_index.{name}" not in loaded, name

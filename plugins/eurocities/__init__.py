@@ -8,7 +8,6 @@ for each mode of use (self-assessment, peer review, development plan).
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable, Sequence
 from importlib.resources import files
@@ -201,6 +200,8 @@ _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]|#~])")
 def _inline(text: str) -> str:
     """A profile's free text made inert on one Markdown line: no heading, list, link, table
     cell or raw HTML can come out of it (the section body is Markdown)."""
+    import html  # here: registering the framework, at every start, does without it
+
     flat = " ".join(text.split())
     return _MARKDOWN_SPECIALS.sub(r"\\\1", html.escape(flat, quote=False))
 

@@ -6,21 +6,19 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from integration_index._analysis.peers import PeerRule
 from integration_index._api import (
     cohort_stats,
     dumps_cohort_stats,
-    load_cohort_stats,
     load_profile,
-    load_weights,
     what_if,
 )
-from integration_index._cli.commands import safe_inputs
 from integration_index._cli.common import UsageError, chosen_frameworks, error
 from integration_index._cli.files import atomic_output
+from integration_index._cli.run_inputs import Inputs, run_options
 from integration_index._i18n import translator
 from integration_index._io.cards import scorecard_to_dict
 from integration_index.exceptions import IntegrationIndexError
@@ -30,18 +28,6 @@ __all__ = ["Inputs", "cohort_stats_command", "peer_rule", "run_options", "what_i
 Command = Callable[[str, str], argparse.ArgumentParser]
 
 
-class Inputs:
-    """The files the paths name, walked anew at each iteration (a cohort needs two passes); a
-    path that names none is reported once."""
-
-    def __init__(self, paths: list[str], errors: list[str]) -> None:
-        self.paths, self.errors, self.walked = paths, errors, False
-
-    def __iter__(self) -> Iterator[str]:
-        first, self.walked = not self.walked, True
-        return safe_inputs(self.paths, self.errors if first else [])
-
-
 def peer_rule(args: argparse.Namespace) -> PeerRule:
     """The peer rule the options give."""
     factors = tuple(f for f in args.similar_on.split(",") if f)
@@ -49,24 +35,6 @@ def peer_rule(args: argparse.Namespace) -> PeerRule:
         return PeerRule(by=args.peers, k=args.k, factors=factors)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-
-
-def run_options(args: argparse.Namespace) -> dict[str, Any]:
-    """score_many's cohort= and weights= from the options (files read now: a bad one is a
-    usage error naming its line)."""
-    options: dict[str, Any] = {}
-    if args.cohort and args.cohort_stats:
-        raise UsageError("give --cohort or --cohort-stats, not both")
-    try:
-        if args.cohort_stats:
-            options["cohort"] = load_cohort_stats(args.cohort_stats)
-        elif args.cohort:
-            options["cohort"] = Inputs(list(args.cohort), [])
-        if args.weights:
-            options["weights"] = load_weights(args.weights)
-    except IntegrationIndexError as exc:
-        raise UsageError(exc.format()) from None
-    return options
 
 
 def _one_framework(args: argparse.Namespace) -> Any:

@@ -17,7 +17,6 @@ import glob
 import os
 import stat
 import sys
-import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -122,6 +121,8 @@ def atomic_binary_output(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
 def _atomic(path: str | os.PathLike[str]) -> Iterator[int]:
     """The descriptor of a temporary file beside *path*, moved over it when the block succeeds
     (the block closes the descriptor); removed, leaving *path* untouched, when it fails."""
+    import tempfile  # here: a run that writes to standard output does without it
+
     target = Path(os.path.realpath(path))  # through a link, as open() writes, not over it
     handle, temporary = tempfile.mkstemp(
         prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or "."

@@ -12,7 +12,6 @@ from typing import IO, TYPE_CHECKING, Any
 from integration_index._api.core import score_many
 from integration_index._batch import Renderer, ScoreResult
 from integration_index._cli import outputs
-from integration_index._cli.analysis import Inputs, run_options
 from integration_index._cli.common import (
     UsageError,
     chosen_frameworks,
@@ -22,6 +21,7 @@ from integration_index._cli.common import (
 from integration_index._cli.files import atomic_binary_output, atomic_output, in_place, is_stdout
 from integration_index._cli.parquet import ParquetScores, check_parquet_output
 from integration_index._cli.progress import Progress, wanted
+from integration_index._cli.run_inputs import Inputs, run_options
 from integration_index._i18n import Translator, translator
 from integration_index.exceptions import AnalysisInputError
 

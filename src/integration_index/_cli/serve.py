@@ -11,10 +11,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib.util
-import socket
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from integration_index._cli.common import UsageError, error
+
+if TYPE_CHECKING:
+    import socket
 
 __all__ = ["add_command", "missing_modules", "serve"]
 
@@ -84,6 +87,8 @@ def _shown(host: str) -> str:
 
 def bind(host: str, port: int) -> socket.socket:
     """A listening socket on *host*:*port* (port 0: a free one)."""
+    import socket  # here: building the parser (every command's start) does without it
+
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -13,21 +13,30 @@ import cattrs
 from cattrs.errors import ClassValidationError, IterableValidationError, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from integration_index._io.fast_classes import ClassReader
 from integration_index._io.fast_evidence import EvidenceReader, fast_evidence
 from integration_index._io.problems import StructureError, problems_from
 from integration_index._io.toml import shorten
-from integration_index._model.crosswalk import Link
-from integration_index._model.framework import Condition
+from integration_index._model.crosswalk import Crosswalk, Link
+from integration_index._model.framework import Condition, Framework
 from integration_index._model.frozen import FrozenDict
 from integration_index._model.profile import (
     ContextValue,
     Evidence,
     MetadataValue,
 )
+from integration_index._model.scale import Scale
 from integration_index._model.text import Text
 from integration_index.exceptions import IntegrationIndexError
 
-__all__ = ["StructureError", "card_converter", "model_converter", "problems_from", "structure"]
+__all__ = [
+    "StructureError",
+    "card_converter",
+    "model_converter",
+    "plain_data",
+    "problems_from",
+    "structure",
+]
 
 T = TypeVar("T")
 
@@ -218,30 +227,34 @@ def _make(*, omit_defaults: bool, dates_as_text: bool, detailed: bool = True) ->
         converter.register_unstructure_hook(datetime.date, datetime.date.isoformat)
     else:
         converter.register_unstructure_hook(datetime.date, lambda value: value)
-    converter.register_structure_hook(
-        Condition,
-        make_dict_structure_fn(
-            Condition, converter, in_=override(rename="in"), _cattrs_forbid_extra_keys=True
-        ),
-    )
-    converter.register_unstructure_hook(
-        Condition,
-        make_dict_unstructure_fn(
-            Condition, converter, in_=override(rename="in"), _cattrs_omit_if_default=omit_defaults
-        ),
-    )
-    converter.register_structure_hook(
-        Link,
-        make_dict_structure_fn(
+    # Generated when first needed (a converter is made at every start, and the fast path reads
+    # these classes with a ClassReader): the same functions as when registered at once, since
+    # nothing registered later touches their fields' types.
+    renamed = (Condition, Link)
+
+    def structure_renamed(cls: type[Any]) -> Any:
+        if cls is Condition:
+            return make_dict_structure_fn(
+                Condition, converter, in_=override(rename="in"), _cattrs_forbid_extra_keys=True
+            )
+        return make_dict_structure_fn(
             Link, converter, from_=override(rename="from"), _cattrs_forbid_extra_keys=True
-        ),
-    )
-    converter.register_unstructure_hook(
-        Link,
-        make_dict_unstructure_fn(
+        )
+
+    def unstructure_renamed(cls: type[Any]) -> Any:
+        if cls is Condition:
+            return make_dict_unstructure_fn(
+                Condition,
+                converter,
+                in_=override(rename="in"),
+                _cattrs_omit_if_default=omit_defaults,
+            )
+        return make_dict_unstructure_fn(
             Link, converter, from_=override(rename="from"), _cattrs_omit_if_default=omit_defaults
-        ),
-    )
+        )
+
+    converter.register_structure_hook_factory(lambda t: t in renamed, structure_renamed)
+    converter.register_unstructure_hook_factory(lambda t: t in renamed, unstructure_renamed)
     return converter
 
 
@@ -263,6 +276,31 @@ def _fast_model_converter() -> cattrs.Converter:
     return converter
 
 
+#: The documents read by a ClassReader: those every run loads (the registered frameworks, their
+#: shared scales and crosswalks), whose cattrs code generation was a start-up cost.
+_READ_BY_CLASS_READER = frozenset({Framework, Scale, Crosswalk})
+
+
+@functools.cache
+def _class_reader() -> ClassReader:
+    # The converter's own hooks structure Text and Evidence; Condition and Link are renamed as
+    # in the converter's functions for them (in, from: keywords of Python).
+    return ClassReader(
+        _fast_model_converter(),
+        delegated=frozenset({Text, Evidence}),
+        renamed={Condition: {"in_": "in"}, Link: {"from_": "from"}},
+    )
+
+
+def plain_data(value: Any) -> Any:
+    """A model object as plain data, as ``model_converter().unstructure`` gives it.
+
+    The fast converter unstructures with the same hooks (only its structuring differs), and every
+    run makes it: a run that only reads need not make the detailed converter too.
+    """
+    return _fast_model_converter().unstructure(value)
+
+
 @functools.cache
 def card_converter() -> cattrs.Converter:
     """Score cards <-> JSON-ready data (dates as ISO text; every key kept for a stable schema)."""
@@ -273,6 +311,9 @@ def structure(data: Any, cls: type[T], converter: cattrs.Converter | None = None
     """Structure *data* into *cls*; raise StructureError listing every problem on failure."""
     if converter is None:
         try:
+            if cls in _READ_BY_CLASS_READER:
+                read: T = _class_reader().structure(data, cls)
+                return read
             return _fast_model_converter().structure(data, cls)
         except Exception:  # any failure: redo it with the detailed converter, for the messages
             converter = model_converter()

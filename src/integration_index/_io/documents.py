@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable, Collection, Iterator, Mapping
 from typing import Any, TypeVar
 
-from integration_index._io.convert import StructureError, model_converter, structure
+from integration_index._io.convert import StructureError, model_converter, plain_data, structure
 from integration_index._io.toml import locate, parse, read_text, with_lines
 from integration_index._io.toml_writer import dumps
 from integration_index._model.crosswalk import Crosswalk
@@ -106,7 +106,7 @@ def _with_shared_scales(scales: ScaleLookup | None) -> Prepare:
         defined = {s.get("id") for s in data.get("scales", []) if isinstance(s, dict)}
         missing = sorted(_scale_references(data) - defined)
         found = [scales(scale_id) for scale_id in missing] if scales is not None else []
-        shared = [model_converter().unstructure(scale) for scale in found if scale is not None]
+        shared = [plain_data(scale) for scale in found if scale is not None]
         if shared and isinstance(data.get("scales", []), list):
             data = {**data, "scales": [*data.get("scales", []), *shared]}
         return data  # a scale still missing is reported by the framework's own check

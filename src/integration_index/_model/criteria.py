@@ -15,6 +15,7 @@ from integration_index._model.validators import (
     check_id,
     check_non_negative,
     check_score_range,
+    to_float,
     value_class,
 )
 from integration_index.exceptions import Problem
@@ -141,7 +142,7 @@ class Criterion:
     kind: str = "criterion"
     statement: Text | None = None
     rationale: Text | None = None
-    weight: float = attrs.field(default=1.0, converter=float, validator=check_non_negative)
+    weight: float = attrs.field(default=1.0, converter=to_float, validator=check_non_negative)
     aggregation: str | None = None
     gate_threshold: float | None = None
     evidence_rule: EvidenceRule | None = None

@@ -37,6 +37,7 @@ from integration_index._model.validators import (
     check_id,
     check_score_range,
     check_unit_interval,
+    to_float,
     value_class,
 )
 from integration_index.exceptions import FrameworkError, Problem
@@ -93,7 +94,9 @@ class Settings:
     scale: str | None = None
     aggregation: str = "weighted_mean"
     evidence_rule: EvidenceRule = "median"
-    min_coverage: float = attrs.field(default=0.0, converter=float, validator=check_unit_interval)
+    min_coverage: float = attrs.field(
+        default=0.0, converter=to_float, validator=check_unit_interval
+    )
     target: float | None = attrs.field(default=None, validator=check_score_range)
     in_place_threshold: float | None = attrs.field(default=None, validator=check_score_range)
 

@@ -11,7 +11,7 @@ from typing import Literal
 import attrs
 
 from integration_index._model.text import Source, Text
-from integration_index._model.validators import check_id, check_unit_interval, value_class
+from integration_index._model.validators import check_id, check_unit_interval, to_float, value_class
 from integration_index.exceptions import FrameworkError, Problem
 
 __all__ = ["Goalposts", "Level", "Scale", "scale_problems"]
@@ -29,7 +29,7 @@ class Level:
     """
 
     id: str = attrs.field(validator=check_id)
-    value: float = attrs.field(converter=float, validator=check_unit_interval)
+    value: float = attrs.field(converter=to_float, validator=check_unit_interval)
     label: Text
     description: Text | None = None
 
@@ -141,8 +141,8 @@ class Goalposts:
         unit: The unit of measurement, for display.
     """
 
-    min: float = attrs.field(converter=float)
-    max: float = attrs.field(converter=float)
+    min: float = attrs.field(converter=to_float)
+    max: float = attrs.field(converter=to_float)
     direction: Literal["higher", "lower"] = "higher"
     target: float | None = None
     unit: str | None = None
