@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
-from integration_index._batch import ScoreResult
+from integration_index._batch import ScoreResult, summary_renderer
 from integration_index._cli.choices import CSV_FORMULAS, FORMATS
 from integration_index._io.cards import scorecard_to_dict
 from integration_index._model.scorecard import NODE_ROW_COLUMNS, NodeResult, ScoreCard, node_row
@@ -148,9 +148,14 @@ def text_cells(
 ) -> list[str]:
     """A typed row as text: numbers with their column's decimals (*digits*; 2 for a column not
     listed), dates in ISO form, booleans as true/false, None as empty."""
-    cells = []
+    cells: list[str] = []
     for value, column in zip(values, columns, strict=True):
-        if value is None:
+        kind = type(value)  # the common exact types first, as the general chain below takes them
+        if kind is str:
+            cells.append(value)  # type: ignore[arg-type]
+        elif kind is float:
+            cells.append(f"{value:.{digits.get(column, 2)}f}".replace(".", decimal))
+        elif value is None:
             cells.append("")
         elif isinstance(value, bool):
             cells.append("true" if value else "false")
@@ -228,8 +233,8 @@ def csv_text(
     for row in rows:
         cells = text_cells(row, columns, spelling.decimal, digits)
         if not keep:  # only text values: the formatted numbers are left as they are
-            cells = [
-                neutralise_formula(text) if isinstance(value, str) else text
+            cells = [  # as neutralise_formula, inline: the start first, seldom a formula's
+                "'" + text if text.startswith(_FORMULA_START) and isinstance(value, str) else text
                 for value, text in zip(row, cells, strict=True)
             ]
         writer.writerow(cells)
@@ -246,6 +251,7 @@ def csv_header(columns: Sequence[str], dialect: str = "plain") -> str:
     return bom + spelling.delimiter.join(columns) + spelling.line_end
 
 
+@summary_renderer
 def render_csv(result: ScoreResult, dialect: str = "plain") -> str:
     """CSV lines (no header) for a result's cards; *dialect* as csv_text takes it."""
     return csv_text(summary_values(result), SUMMARY_COLUMNS, dialect) if result.ok else ""
@@ -275,6 +281,7 @@ def render_json(result: ScoreResult) -> str:
     return ",\n".join(_card_json(result, card) for card in result.cards) if result.ok else ""
 
 
+@summary_renderer
 def render_summary(result: ScoreResult) -> str:
     """Summary rows as tab-separated text, for the table and Markdown writers."""
     return (
