@@ -284,9 +284,21 @@ def _start_worker(job: _Job) -> None:
     _worker_job = job
 
 
-def _score_chunk(chunk: Sequence[tuple[Item, str]]) -> list[ScoreResult]:
-    assert _worker_job is not None, "the worker was started without its job"
-    return [_score_one(item, label, _worker_job) for item, label in chunk]
+# A ScoreResult's fields in order: workers send these, which pickle in C, not the object, whose
+# attrs __getstate__/__setstate__ run in Python (in the parent, once per input).
+_Fields = tuple[
+    str, tuple[ScoreCard, ...], IntegrationIndexError | None, CityProfile | None, str | None
+]
+
+
+def _fields(result: ScoreResult) -> _Fields:
+    return result.source, result.cards, result.error, result.profile, result.output
+
+
+def _score_chunk(chunk: Sequence[tuple[Item, str]]) -> list[_Fields]:
+    job = _worker_job
+    assert job is not None, "the worker was started without its job"
+    return [_fields(_score_one(item, label, job)) for item, label in chunk]
 
 
 def _check_picklable(job: _Job) -> None:
@@ -418,13 +430,14 @@ def _in_workers(
         _check_picklable(job)  # spawned workers receive the job pickled
     context = multiprocessing.get_context(start_method)
     died = functools.partial(_worker_died, job)
-    yield from ordered_map(
+    for fields in ordered_map(
         _score_chunk, _chunks(labelled, chunk_size), jobs=jobs, mp_context=context,
         initializer=_start_worker, initargs=(job,), on_death=died,
-    )  # fmt: skip
+    ):  # fmt: skip
+        yield _new_result(*fields)
 
 
-def _worker_died(job: _Job, entry: tuple[Item, str]) -> ScoreResult:
+def _worker_died(job: _Job, entry: tuple[Item, str]) -> _Fields:
     what = "the worker process scoring this input died (it exited or was killed), the others go on"
     path = entry[1] if isinstance(entry[0], str) else None
-    return _finish(ScoreResult(source=entry[1], error=ProfileError(what, path=path)), job)
+    return _fields(_finish(ScoreResult(source=entry[1], error=ProfileError(what, path=path)), job))
