@@ -225,10 +225,11 @@ def csv_text(
     unless the name says ``formulas=keep``; numbers, dates and booleans are never touched (a
     negative number stays -3.50)."""
     spelling, keep = _csv_spelling(dialect)
+    delimiter, line_end = spelling.delimiter, spelling.line_end
     buffer = io.StringIO()
     # CRLF for the writer, so that it quotes a value holding a carriage return as well as one
     # holding a line feed; each row's own CRLF then becomes the dialect's line end.
-    writer = csv.writer(buffer, delimiter=spelling.delimiter, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     lines = []
     for row in rows:
         cells = text_cells(row, columns, spelling.decimal, digits)
@@ -237,11 +238,21 @@ def csv_text(
                 "'" + text if text.startswith(_FORMULA_START) and isinstance(value, str) else text
                 for value, text in zip(row, cells, strict=True)
             ]
+        line = delimiter.join(cells)
+        if len(cells) > 1 and line.count(delimiter) == len(cells) - 1 and _unquoted(line):
+            lines.append(line + line_end)  # no cell to quote: what the writer writes
+            continue
         writer.writerow(cells)
-        lines.append(buffer.getvalue()[:-2] + spelling.line_end)
+        lines.append(buffer.getvalue()[:-2] + line_end)
         buffer.seek(0)
         buffer.truncate()
     return "".join(lines)
+
+
+def _unquoted(line: str) -> bool:
+    """Whether *line* holds none of the characters that make the CSV writer quote a cell,
+    but for the delimiter (which the caller counts): a quote, a carriage return, a line feed."""
+    return '"' not in line and "\r" not in line and "\n" not in line
 
 
 def csv_header(columns: Sequence[str], dialect: str = "plain") -> str:
