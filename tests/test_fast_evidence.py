@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from integration_index._io.convert import model_converter
-from integration_index._io.fast_evidence import EvidenceReader, fast_evidence
+from integration_index._io.fast_evidence import EvidenceReader, NotFast, fast_evidence
 from integration_index.model import Evidence
 
 FIELDS = (
@@ -111,3 +112,65 @@ def test_plain_items_take_the_fast_path_in_any_key_order() -> None:
         Evidence(criterion="1.3", rating=0.5, source="statistics", framework="f"),
     )
     assert type(built[1].rating) is float
+
+
+@st.composite
+def same_keys(draw: st.DrawFn) -> list[dict[str, object]]:
+    """Items as one profile has them: the first item's keys in every item, in any order, with
+    valid values mostly; now and then an item with other keys, one key more, or as many keys
+    but one other."""
+    first = draw(tables())
+    items = [first]
+    for _ in range(draw(st.integers(0, 5))):
+        roll = draw(st.integers(0, 9))
+        if roll == 0:
+            items.append(draw(tables()))  # any keys
+            continue
+        keys = draw(st.permutations(list(first)))
+        if roll == 1 and keys:
+            keys[0] = draw(st.sampled_from([*FIELDS, "extra"]))  # as many keys, maybe another
+        if roll == 2:
+            keys.append(draw(st.sampled_from([*FIELDS, "extra"])))  # one key more, maybe
+        item: dict[str, object] = {}
+        for key in keys:
+            item[key] = draw(VALUES if draw(st.integers(0, 5)) == 0 else VALID.get(key, VALUES))
+        items.append(item)
+    return items
+
+
+@given(same_keys())
+def test_items_sharing_the_first_items_keys_in_any_order_are_read_as_the_converter_reads(
+    items: list[dict[str, object]],
+) -> None:
+    slow = [_slow(table) for table in items]
+    reader = EvidenceReader()
+    for _ in range(2):  # the second time through the loop written for the first item's keys
+        try:
+            fast = reader(items, tuple[Evidence, ...])
+        except Exception:
+            continue
+        assert all(s is not None and _same(f, s) for f, s in zip(fast, slow, strict=True))
+    singly = []
+    for table in items:
+        try:
+            singly.append(EvidenceReader().one(table))  # the function written for its keys
+        except Exception:
+            return
+    # Every item taken one by one: the loop takes them all too, and builds the same items.
+    built = EvidenceReader()(items, tuple[Evidence, ...])
+    assert [repr(item) for item in built] == [repr(item) for item in singly]
+
+
+def test_an_item_with_one_key_more_or_another_key_than_the_first_is_read_by_its_own_keys() -> None:
+    first = {"criterion": "1.1", "rating": "largely", "source": "document"}
+    more = {"source": "interview", "criterion": "1.2", "rating": 2, "note": "n"}
+    other = {"criterion": "1.3", "rating": 0.5, "framework": "f"}  # no source: the slow path's
+    reader = EvidenceReader()
+    assert reader([first, more], tuple[Evidence, ...]) == (
+        Evidence(criterion="1.1", rating="largely", source="document"),
+        Evidence(criterion="1.2", rating=2.0, source="interview", note="n"),
+    )
+    with pytest.raises(NotFast):
+        reader([first, other], tuple[Evidence, ...])
+    with pytest.raises(NotFast):  # a key Evidence does not have
+        reader([first, {**more, "extra": 1}], tuple[Evidence, ...])

@@ -172,6 +172,10 @@ def check_against_reference(
     card = score_profile(profile, framework, AGGREGATIONS, plan=plans.get(framework), cohort=stats)
     again = score_profile(profile, framework, AGGREGATIONS, plan=plans.get(framework), cohort=stats)
     assert repr(again) == repr(card)  # the second card, from shared leaf results, is the same
+    summary = score_profile(
+        profile, framework, AGGREGATIONS, plan=plans.get(framework), cohort=stats, nodes=False
+    )  # the summary card: the full one without its nodes and context, to the bit
+    assert repr(summary) == repr(attrs.evolve(card, nodes=(), context=()))
     plan = Plan(framework)
     effects = resolve_effects(profile, framework)
     values, dates = leaf_values(plan, profile, framework.id)

@@ -6,9 +6,11 @@ methods) and hands it once to each worker process, whatever the start method.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import attrs
 
@@ -16,6 +18,7 @@ from integration_index._io.documents import load_profile_file
 from integration_index._io.inputs import GLOB_CHARS, exists, expand_inputs, is_dir
 from integration_index._io.toml import locate, with_lines
 from integration_index._model.aggregation_use import aggregation_problems
+from integration_index._model.builders import builder
 from integration_index._model.checks import check_profile
 from integration_index._model.cohort import CohortStats
 from integration_index._model.framework import Framework
@@ -38,6 +41,7 @@ __all__ = [
     "expand_inputs",
     "score_checked",
     "score_inputs",
+    "summary_renderer",
 ]
 
 
@@ -68,6 +72,31 @@ class ScoreResult:
 
 Renderer = Callable[[ScoreResult], str]
 
+# ScoreResult(source, cards, error, profile, output) without attrs' keyword __init__: per input.
+_new_result = builder(ScoreResult)
+
+R = TypeVar("R", bound=Callable[..., str])
+_SUMMARY_ONLY = "_integration_index_summary_only"
+
+
+def summary_renderer(render: R) -> R:
+    """Mark *render* as reading, of each card, only its summary: ``overall``, ``modifiers``,
+    ``warnings`` and the city, framework and assessment fields, never ``nodes`` or ``context``.
+
+    A batch given such a renderer (or a ``functools.partial`` of one) scores each profile into
+    a summary card, without the other nodes' results; the cards never leave the batch (a result
+    carries the rendered text instead), so only the renderer sees them.
+    """
+    setattr(render, _SUMMARY_ONLY, True)
+    return render
+
+
+def _summary_only(render: Renderer | None) -> bool:
+    """Whether *render* was marked by summary_renderer (through any functools.partial)."""
+    while isinstance(render, functools.partial):
+        render = render.func
+    return getattr(render, _SUMMARY_ONLY, False) is True
+
 
 def score_checked(
     profile: CityProfile,
@@ -80,6 +109,7 @@ def score_checked(
     aggregations_checked: bool = False,
     cohort: CohortStats | None = None,
     overrides: Overrides | None = None,
+    nodes: bool = True,
 ) -> ScoreCard:
     """Check that *profile* fits *framework* (and every framework it names), then score it
     (against *cohort*, when the framework needs one); record *overrides* (the weights a run
@@ -87,6 +117,7 @@ def score_checked(
 
     A batch that already checked the profile (against another of its frameworks) or the
     framework's aggregation methods says so with *profile_checked* / *aggregations_checked*.
+    With *nodes* False the card is a summary (see ``score_profile``).
 
     Raises:
         ProfileError: every problem, with its key path and, given the profile's *text*, its line.
@@ -117,6 +148,7 @@ def score_checked(
         engine_version=context.engine_version,
         cohort=cohort,
         plan=context.plan(framework),
+        nodes=nodes,
     )
     if overrides is not None:
         card = attrs.evolve(card, weight_overrides=overrides[0], weights_source=overrides[1])
@@ -161,6 +193,8 @@ class _Job:
     overrides: Mapping[str, Overrides] = attrs.field(factory=dict)
     # Checked once per batch, not per card: each framework's aggregation methods.
     aggregation_errors: Mapping[str, FrameworkError] = attrs.field(factory=dict)
+    # False when the renderer reads only the cards' summaries (see summary_renderer).
+    nodes: bool = True
 
 
 def _score_one(item: Item, label: str, job: _Job) -> ScoreResult:
@@ -199,6 +233,7 @@ def _score_one(item: Item, label: str, job: _Job) -> ScoreResult:
                 aggregations_checked=True,
                 cohort=job.cohorts.get(framework_id),
                 overrides=job.overrides.get(framework_id),
+                nodes=job.nodes,
             )
             cards.append(card)
     except IntegrationIndexError as exc:
@@ -208,7 +243,7 @@ def _score_one(item: Item, label: str, job: _Job) -> ScoreResult:
     except Exception as exc:
         return _finish(ScoreResult(source=label, error=_internal_error(exc, path)), job)
     kept = profile if job.keep_profile else None
-    return _finish(ScoreResult(source=label, cards=tuple(cards), profile=kept), job, profile)
+    return _finish(_new_result(label, tuple(cards), None, kept, None), job, profile)
 
 
 def _internal_error(exc: Exception, path: str | None) -> ProfileError:
@@ -229,15 +264,15 @@ def _finish(result: ScoreResult, job: _Job, profile: CityProfile | None = None) 
     if job.render is None:
         return result
     source, cards, error, kept = result.source, result.cards, result.error, result.profile
-    try:  # ScoreResult(...), not attrs.evolve: several times cheaper, per input
-        shown = ScoreResult(source=source, cards=cards, profile=profile) if profile else result
+    try:  # _new_result(...), not attrs.evolve: several times cheaper, per input
+        shown = _new_result(source, cards, None, profile, None) if profile else result
         output = job.render(shown)
     except Exception as exc:
         if error is not None:
             return attrs.evolve(result, cards=())  # the error itself still says what went wrong
         path = source if not source.startswith("<") else None
         return _finish(ScoreResult(source=source, error=_internal_error(exc, path)), job)
-    return ScoreResult(source=source, error=error, profile=kept, output=output)
+    return _new_result(source, (), error, kept, output)
 
 
 # Each worker process receives the batch's shared state once, from the pool's initializer.
@@ -249,9 +284,21 @@ def _start_worker(job: _Job) -> None:
     _worker_job = job
 
 
-def _score_chunk(chunk: Sequence[tuple[Item, str]]) -> list[ScoreResult]:
-    assert _worker_job is not None, "the worker was started without its job"
-    return [_score_one(item, label, _worker_job) for item, label in chunk]
+# A ScoreResult's fields in order: workers send these, which pickle in C, not the object, whose
+# attrs __getstate__/__setstate__ run in Python (in the parent, once per input).
+_Fields = tuple[
+    str, tuple[ScoreCard, ...], IntegrationIndexError | None, CityProfile | None, str | None
+]
+
+
+def _fields(result: ScoreResult) -> _Fields:
+    return result.source, result.cards, result.error, result.profile, result.output
+
+
+def _score_chunk(chunk: Sequence[tuple[Item, str]]) -> list[_Fields]:
+    job = _worker_job
+    assert job is not None, "the worker was started without its job"
+    return [_fields(_score_one(item, label, job)) for item, label in chunk]
 
 
 def _check_picklable(job: _Job) -> None:
@@ -352,6 +399,7 @@ def score_inputs(
         skip_unassessed=skip_unassessed,
         cohorts=dict(cohorts or {}),
         overrides=dict(overrides or {}),
+        nodes=render is None or not _summary_only(render),
     )
     labelled = _labelled(inputs)
     if jobs <= 1:
@@ -382,13 +430,14 @@ def _in_workers(
         _check_picklable(job)  # spawned workers receive the job pickled
     context = multiprocessing.get_context(start_method)
     died = functools.partial(_worker_died, job)
-    yield from ordered_map(
+    for fields in ordered_map(
         _score_chunk, _chunks(labelled, chunk_size), jobs=jobs, mp_context=context,
         initializer=_start_worker, initargs=(job,), on_death=died,
-    )  # fmt: skip
+    ):  # fmt: skip
+        yield _new_result(*fields)
 
 
-def _worker_died(job: _Job, entry: tuple[Item, str]) -> ScoreResult:
+def _worker_died(job: _Job, entry: tuple[Item, str]) -> _Fields:
     what = "the worker process scoring this input died (it exited or was killed), the others go on"
     path = entry[1] if isinstance(entry[0], str) else None
-    return _finish(ScoreResult(source=entry[1], error=ProfileError(what, path=path)), job)
+    return _fields(_finish(ScoreResult(source=entry[1], error=ProfileError(what, path=path)), job))

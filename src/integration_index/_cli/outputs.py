@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
-from integration_index._batch import ScoreResult
+from integration_index._batch import ScoreResult, summary_renderer
 from integration_index._cli.choices import CSV_FORMULAS, FORMATS
 from integration_index._io.cards import scorecard_to_dict
 from integration_index._model.scorecard import NODE_ROW_COLUMNS, NodeResult, ScoreCard, node_row
@@ -148,9 +148,14 @@ def text_cells(
 ) -> list[str]:
     """A typed row as text: numbers with their column's decimals (*digits*; 2 for a column not
     listed), dates in ISO form, booleans as true/false, None as empty."""
-    cells = []
+    cells: list[str] = []
     for value, column in zip(values, columns, strict=True):
-        if value is None:
+        kind = type(value)  # the common exact types first, as the general chain below takes them
+        if kind is str:
+            cells.append(value)  # type: ignore[arg-type]
+        elif kind is float:
+            cells.append(f"{value:.{digits.get(column, 2)}f}".replace(".", decimal))
+        elif value is None:
             cells.append("")
         elif isinstance(value, bool):
             cells.append("true" if value else "false")
@@ -220,23 +225,34 @@ def csv_text(
     unless the name says ``formulas=keep``; numbers, dates and booleans are never touched (a
     negative number stays -3.50)."""
     spelling, keep = _csv_spelling(dialect)
+    delimiter, line_end = spelling.delimiter, spelling.line_end
     buffer = io.StringIO()
     # CRLF for the writer, so that it quotes a value holding a carriage return as well as one
     # holding a line feed; each row's own CRLF then becomes the dialect's line end.
-    writer = csv.writer(buffer, delimiter=spelling.delimiter, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     lines = []
     for row in rows:
         cells = text_cells(row, columns, spelling.decimal, digits)
         if not keep:  # only text values: the formatted numbers are left as they are
-            cells = [
-                neutralise_formula(text) if isinstance(value, str) else text
+            cells = [  # as neutralise_formula, inline: the start first, seldom a formula's
+                "'" + text if text.startswith(_FORMULA_START) and isinstance(value, str) else text
                 for value, text in zip(row, cells, strict=True)
             ]
+        line = delimiter.join(cells)
+        if len(cells) > 1 and line.count(delimiter) == len(cells) - 1 and _unquoted(line):
+            lines.append(line + line_end)  # no cell to quote: what the writer writes
+            continue
         writer.writerow(cells)
-        lines.append(buffer.getvalue()[:-2] + spelling.line_end)
+        lines.append(buffer.getvalue()[:-2] + line_end)
         buffer.seek(0)
         buffer.truncate()
     return "".join(lines)
+
+
+def _unquoted(line: str) -> bool:
+    """Whether *line* holds none of the characters that make the CSV writer quote a cell,
+    but for the delimiter (which the caller counts): a quote, a carriage return, a line feed."""
+    return '"' not in line and "\r" not in line and "\n" not in line
 
 
 def csv_header(columns: Sequence[str], dialect: str = "plain") -> str:
@@ -246,6 +262,7 @@ def csv_header(columns: Sequence[str], dialect: str = "plain") -> str:
     return bom + spelling.delimiter.join(columns) + spelling.line_end
 
 
+@summary_renderer
 def render_csv(result: ScoreResult, dialect: str = "plain") -> str:
     """CSV lines (no header) for a result's cards; *dialect* as csv_text takes it."""
     return csv_text(summary_values(result), SUMMARY_COLUMNS, dialect) if result.ok else ""
@@ -275,6 +292,7 @@ def render_json(result: ScoreResult) -> str:
     return ",\n".join(_card_json(result, card) for card in result.cards) if result.ok else ""
 
 
+@summary_renderer
 def render_summary(result: ScoreResult) -> str:
     """Summary rows as tab-separated text, for the table and Markdown writers."""
     return (

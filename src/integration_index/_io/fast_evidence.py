@@ -94,7 +94,7 @@ _CHECKS: dict[str, str | None] = {
 
 def _reader(shape: tuple[str, ...]) -> Callable[[dict[str, Any]], Evidence]:
     """A function structuring an evidence table whose keys are *shape*, in that order."""
-    if len(set(shape)) != len(shape) or not _REQUIRED <= set(shape) <= _KEYS:
+    if not _valid(shape):
         return fast_evidence
     lines = ["def read(data):"]
     lines += [f"    {name} = data[{name!r}]" for name in shape]
@@ -117,26 +117,104 @@ def _reader(shape: tuple[str, ...]) -> Callable[[dict[str, Any]], Evidence]:
     return read
 
 
+def _list_reader(
+    shape: tuple[str, ...],
+) -> Callable[[list[Any], Callable[[Any], Evidence]], tuple[Evidence, ...]]:
+    """A function structuring a list of evidence tables at once, in a loop written for *shape*.
+
+    An item whose keys are *shape*'s, in any order, is read by subscript and checked in the
+    loop, exactly as ``_reader(shape)`` reads and checks it (rating first, then the other keys);
+    any other item goes to ``one``. A dict with as many keys as *shape*, all of them found, has
+    exactly *shape*'s keys. *shape* must be valid (see ``_reader``).
+    """
+    lines = [
+        "def read_all(items, one):",
+        "    out = []",
+        "    append = out.append",
+        "    for data in items:",
+        f"        if type(data) is not dict or len(data) != {len(shape)}:",
+        "            append(one(data))",
+        "            continue",
+        "        try:",
+    ]
+    lines += [f"            {name} = data[{name!r}]" for name in shape]
+    lines += [
+        "        except KeyError:",
+        "            append(one(data))",
+        "            continue",
+        "        kind = type(rating)",  # as _rating, inline
+        "        if kind is str:",
+        "            if not rating:",
+        "                raise NotFast",
+        "        elif kind is float:",
+        "            if not isfinite(rating):",
+        "                raise NotFast",
+        "        elif kind is int:",
+        "            rating = float(rating)",
+        "        else:",
+        "            raise NotFast",
+    ]
+    checks = [check for name in shape if (check := _CHECKS[name]) is not None]
+    lines.append(f"        if {' or '.join(checks)}:")
+    lines.append("            raise NotFast")
+    values = ", ".join(name if name in shape else "None" for name in _FIELDS)
+    lines.append(f"        append(new({values}))")
+    lines.append("    return tuple(out)")
+    scope: dict[str, Any] = {
+        "isfinite": math.isfinite,
+        "SOURCE_KINDS": _SOURCE_KINDS,
+        "EFFORTS": _EFFORTS,
+        "Date": datetime.date,
+        "NotFast": NotFast,
+        "new": _new_evidence,
+    }
+    exec("\n".join(lines), scope)  # names are Evidence's own fields: nothing from the input
+    read_all: Callable[[list[Any], Callable[[Any], Evidence]], tuple[Evidence, ...]]
+    read_all = scope["read_all"]
+    return read_all
+
+
+def _valid(shape: tuple[str, ...]) -> bool:
+    """Whether *shape* is a key order a function can be written for."""
+    return len(set(shape)) == len(shape) and _REQUIRED <= set(shape) <= _KEYS
+
+
 class EvidenceReader:
-    """The structure hook of ``tuple[Evidence, ...]``: a profile's evidence array, item by item,
-    through a function written for each shape of item met (see the module docstring)."""
+    """The structure hook of ``tuple[Evidence, ...]``: a profile's evidence array, through a loop
+    written for the shape of its first item (the items of a profile nearly always share it), and
+    any other item through a function written for its own shape (see the module docstring)."""
 
     def __init__(self) -> None:
         self._readers: dict[tuple[str, ...], Callable[[dict[str, Any]], Evidence]] = {}
+        self._lists: dict[
+            tuple[str, ...],
+            Callable[[list[Any], Callable[[Any], Evidence]], tuple[Evidence, ...]],
+        ] = {}
 
     def __call__(self, value: Any, _: Any) -> tuple[Evidence, ...]:
         if type(value) is not list:
             raise NotFast
+        if not value or type(value[0]) is not dict:
+            return tuple([self.one(data) for data in value])
+        shape = tuple(value[0])
+        read_all = self._lists.get(shape)
+        if read_all is None:
+            if not _valid(shape):
+                return tuple([self.one(data) for data in value])
+            read_all = _list_reader(shape)
+            if len(self._lists) < _SHAPES_LIMIT:
+                self._lists[shape] = read_all
+        return read_all(value, self.one)
+
+    def one(self, data: Any) -> Evidence:
+        """One item, through the function written for its shape."""
+        if type(data) is not dict:
+            raise NotFast
         readers = self._readers
-        items = []
-        for data in value:
-            if type(data) is not dict:
-                raise NotFast
-            shape = tuple(data)
-            read = readers.get(shape)
-            if read is None:
-                read = _reader(shape)
-                if len(readers) < _SHAPES_LIMIT:
-                    readers[shape] = read
-            items.append(read(data))
-        return tuple(items)
+        shape = tuple(data)
+        read = readers.get(shape)
+        if read is None:
+            read = _reader(shape)
+            if len(readers) < _SHAPES_LIMIT:
+                readers[shape] = read
+        return read(data)

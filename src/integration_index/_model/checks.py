@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from integration_index._model.criteria import Criterion
 from integration_index._model.framework import Framework
+from integration_index._model.frozen import items_of
 from integration_index._model.profile import CityProfile, ContextValue, Evidence, Exclusion
 from integration_index.exceptions import Problem
 
@@ -112,19 +113,23 @@ def _check_evidence(
 ) -> None:
     """Append the problems of each evidence item's framework, criterion and rating."""
     single = resolved.get(named[0]) if len(named) == 1 else None
+    single_id = single.id if single is not None else None
+    levels_of = single.rating_levels.get if single is not None else None
     for index, item in enumerate(evidence):
-        if single is not None and (item.framework is None or item.framework == single.id):
+        framework = item.framework
+        if levels_of is not None and (framework is None or framework == single_id):
             # The common case, checked without building anything.
-            levels = single.rating_levels.get(item.criterion, _MISSING)
-            if levels is None and isinstance(item.rating, float):
-                continue
-            if levels is not None and levels is not _MISSING and item.rating in levels:  # type: ignore[operator]
+            levels = levels_of(item.criterion, _MISSING)
+            if levels is None:
+                if isinstance(item.rating, float):
+                    continue
+            elif levels is not _MISSING and item.rating in levels:  # type: ignore[operator]
                 continue
         where = f"evidence[{index}]"
-        framework = _framework_for(item.framework, where, named, resolved, problems)
-        if framework is None:
+        found = _framework_for(framework, where, named, resolved, problems)
+        if found is None:
             continue
-        problem = _evidence_problem(item, framework, where)
+        problem = _evidence_problem(item, found, where)
         if problem is not None:
             problems.append(problem)
 
@@ -179,7 +184,7 @@ def _check_context(
     problems: list[Problem],
 ) -> None:
     """Append the problems of each framework's contextual values."""
-    for framework_id, values in context.items():
+    for framework_id, values in items_of(context):
         if framework_id not in named:
             problems.append(_not_named(framework_id, named, f"context.{framework_id}"))
             continue
@@ -187,7 +192,7 @@ def _check_context(
         if framework is None:
             continue
         factors = framework.factors_by_id
-        for factor_id, value in values.items():
+        for factor_id, value in items_of(values):
             factor = factors.get(factor_id)
             if factor is None:
                 problems.append(

@@ -10,7 +10,7 @@ from typing import Literal
 
 import attrs
 
-from integration_index._model.frozen import FrozenDict, freeze, freeze_nested
+from integration_index._model.frozen import FrozenDict, freeze, freeze_nested, items_of
 from integration_index._model.validators import value_class
 
 __all__ = [
@@ -91,7 +91,7 @@ def _check_mapping(name: str, value: object) -> None:
 
 def _freeze_metadata(value: Mapping[str, MetadataValue]) -> FrozenDict[str, MetadataValue]:
     _check_mapping("metadata", value)
-    for key, item in value.items():
+    for key, item in items_of(value):
         if not isinstance(item, _METADATA_TYPES):
             raise ValueError(
                 f"metadata {key!r} must be a string, a number, a boolean or a date, "
@@ -104,9 +104,9 @@ def _freeze_context(
     value: Mapping[str, Mapping[str, ContextValue]],
 ) -> FrozenDict[str, FrozenDict[str, ContextValue]]:
     _check_mapping("context", value)
-    for framework_id, values in value.items():
+    for framework_id, values in items_of(value):
         _check_mapping(f"context {framework_id!r}", values)
-        for key, item in values.items():
+        for key, item in items_of(values):
             if not isinstance(item, _CONTEXT_TYPES):
                 raise ValueError(
                     f"context {framework_id!r} value {key!r} must be a string, a number or a "

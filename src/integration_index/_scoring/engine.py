@@ -71,6 +71,7 @@ def score_profile(
     engine_version: str = "",
     cohort: CohortStats | None = None,
     plan: Plan | None = None,
+    nodes: bool = True,
 ) -> ScoreCard:
     """Score one profile against one framework (against *cohort* for the criteria that need
     one: a cohort normalisation, or missing values imputed with the cohort mean).
@@ -78,6 +79,9 @@ def score_profile(
     The profile must already have been checked against the framework (every evidence item rates
     an existing leaf with a valid rating); :func:`integration_index.score` does that. *plan* is
     the framework's compiled plan (from a ``Plans`` cache); without it, one is compiled.
+    With *nodes* False, the card is a summary: the whole's result, modifiers and warnings are
+    the full card's, its ``nodes`` and ``context`` are left empty (for a batch whose renderer
+    reads no more; see ``_batch.summary_renderer``).
 
     Raises:
         AnalysisInputError: a criterion needs cohort statistics and *cohort* gives none for it.
@@ -90,11 +94,13 @@ def score_profile(
     leaves = _Leaves(plan, profile, cohort)
     imputed = impute(plan, leaves.raw, {}, cohort) if plan.imputing else {}
     raw = raw_pass(plan, leaves.raw, aggregations, imputed)
-    results, overall = _plain_results(plan, raw, leaves)
+    results, overall = _plain_results(plan, raw, leaves) if nodes else ([], _overall(plan, raw))
     adjusted = raw
     if not effects.empty:
         adjusted, adjusted_leaves = _adjust(plan, raw, leaves, aggregations, effects, cohort)
-        overall = _adjust_results(plan, adjusted, adjusted_leaves, effects, results, overall)
+        overall = _adjust_results(
+            plan, adjusted, adjusted_leaves, effects, results if nodes else None, overall
+        )
     context: Mapping[str, ContextValue] = profile.context.get(framework.id, {})
     return _new_card(
         framework.id,
@@ -106,7 +112,7 @@ def score_profile(
         overall,
         tuple(results),
         effects.applied,
-        plan.context_entries(context),
+        plan.context_entries(context) if nodes else (),
         (*_warnings(plan, overall, adjusted, leaves.raw), *leaves.clipped),
         engine_version,
         normalisation_used(plan, cohort) if plan.needs_cohort else (),
@@ -191,21 +197,25 @@ def _plain_results(
         results[i - 1] = plan.leaf_result(
             i, score, score, None, 0, None, target[i], None, plan.missing[i]
         )
-    overall: NodeResult | None = None
     for i in plan.internal_reverse:
-        score = node_score(estimate[i], lower[i], upper[i], coverage[i], share[i], threshold)
         if i:
+            score = node_score(estimate[i], lower[i], upper[i], coverage[i], share[i], threshold)
             results[i - 1] = new_result(
                 ids[i], parent_ids[i], depth[i], kinds[i], score, score, None, None, count[i],
                 None, target[i], None, None, None, plan.switched_off[i],
             )  # fmt: skip
-        else:
-            overall = new_result(
-                OVERALL, None, 0, "framework", score, score, None, None, count[0], None,
-                target[0], None, None, None, False,
-            )  # fmt: skip
-    assert overall is not None  # the whole is never a leaf
-    return results, overall
+    return results, _overall(plan, raw)
+
+
+def _overall(plan: Plan, raw: Pass) -> NodeResult:
+    """The whole's result with no modifier (the whole is never a leaf)."""
+    score = node_score(
+        raw.estimate[0], raw.lower[0], raw.upper[0], raw.coverage[0], plan.share[0], plan.threshold
+    )
+    return new_result(
+        OVERALL, None, 0, "framework", score, score, None, None, raw.count[0], None,
+        plan.target[0], None, None, None, False,
+    )  # fmt: skip
 
 
 def _adjust(
@@ -232,18 +242,19 @@ def _adjust_results(
     adjusted: Pass,
     leaves: Leaves,
     effects: Effects,
-    results: list[NodeResult | None],
+    results: list[NodeResult | None] | None,
     overall: NodeResult,
 ) -> NodeResult:
-    """Replace, in *results*, the nodes the modifiers change; return the whole's result."""
+    """Replace, in *results*, the nodes the modifiers change; return the whole's result (the
+    whole's alone without *results*)."""
     target_effects = effects.targets
     changed = set(adjusted.touched or ())
     if target_effects:
         changed.update(
             plan.index[c] for c in target_effects if plan.goalposts[plan.index[c]] is None
         )
-    for i in sorted(changed):
-        base = results[i - 1] if i else overall
+    for i in sorted(changed) if results is not None else [0] if 0 in changed else []:
+        base = results[i - 1] if i and results is not None else overall
         assert base is not None
         target = base.target
         if i and plan.goalposts[i] is None:
@@ -256,7 +267,7 @@ def _adjust_results(
             plan.level_of(i, value) if value is not None else None, base.evidence_count, spread,
             target, base.measured, base.unit, base.imputed, base.switched_off,
         )  # fmt: skip
-        if i:
+        if i and results is not None:
             results[i - 1] = result
         else:
             overall = result
