@@ -45,6 +45,7 @@ from integration_index._scoring.leaves import (
 from integration_index._scoring.modifiers import Effects, resolve_effects
 from integration_index._scoring.plan import COVERAGE_EPSILON, Plan, Plans
 from integration_index.model import (
+    CohortStats,
     ContextEntry,
     Criterion,
     Evidence,
@@ -165,7 +166,7 @@ def test_cohort_features_are_those_of_the_reference_to_the_bit(data: st.DataObje
 
 
 def check_against_reference(
-    framework: Framework, profile: ii.CityProfile, stats: ii.CohortStats | None
+    framework: Framework, profile: ii.CityProfile, stats: CohortStats | None
 ) -> None:
     """The engine's card, twice from one cache, is the reference's, number and field."""
     plans = Plans()

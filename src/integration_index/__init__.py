@@ -17,6 +17,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the names' types; at run time each is imported on first use (below)
+    __version__: str
     from integration_index._api import (
         DEFAULT_POPULATION_BANDS,
         check_profile,
@@ -158,17 +159,19 @@ _LAZY: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    # PEP 562: import a public name's module on first use; read the version from the package
-    # metadata on first use, not at import time.
-    if name == "__version__":
-        return version()
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'integration_index' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value  # later uses find it without this function
-    return value
+if not TYPE_CHECKING:  # for mypy, a module __getattr__ would make every name exist
+
+    def __getattr__(name: str) -> Any:
+        # PEP 562: import a public name's module on first use; read the version from the package
+        # metadata on first use, not at import time.
+        if name == "__version__":
+            return version()
+        module = _LAZY.get(name)
+        if module is None:
+            raise AttributeError(f"module 'integration_index' has no attribute {name!r}")
+        value = getattr(importlib.import_module(module), name)
+        globals()[name] = value  # later uses find it without this function
+        return value
 
 
 def __dir__() -> list[str]:

@@ -129,14 +129,16 @@ _MODULE_OF: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    # PEP 562: import a name's module on first use.
-    module = _MODULE_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module 'integration_index.model' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value  # later uses find it without this function
-    return value
+if not TYPE_CHECKING:  # for mypy, a module __getattr__ would make every name exist
+
+    def __getattr__(name: str) -> Any:
+        # PEP 562: import a name's module on first use.
+        module = _MODULE_OF.get(name)
+        if module is None:
+            raise AttributeError(f"module 'integration_index.model' has no attribute {name!r}")
+        value = getattr(importlib.import_module(module), name)
+        globals()[name] = value  # later uses find it without this function
+        return value
 
 
 def __dir__() -> list[str]:

@@ -108,15 +108,17 @@ _MODULE_OF: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    # Only the module that defines the name is imported: the command line's score imports
-    # _api.core and _api.cohort, not the reports, workbooks or analysis code of the others.
-    module = _MODULE_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module 'integration_index._api' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"integration_index._api.{module}"), name)
-    globals()[name] = value
-    return value
+if not TYPE_CHECKING:  # for mypy, a module __getattr__ would make every name exist
+
+    def __getattr__(name: str) -> Any:
+        # Only the module that defines the name is imported: the command line's score imports
+        # _api.core and _api.cohort, not the reports, workbooks or analysis code of the others.
+        module = _MODULE_OF.get(name)
+        if module is None:
+            raise AttributeError(f"module 'integration_index._api' has no attribute {name!r}")
+        value = getattr(importlib.import_module(f"integration_index._api.{module}"), name)
+        globals()[name] = value
+        return value
 
 
 __all__ = [

@@ -101,8 +101,6 @@ class ClassReader:
 
     def _converter_hook(self, type_: Any) -> Hook:
         hook: Hook = self._converter.get_structure_hook(type_)
-        if hook == self._converter._structure_call:  # as the generated code calls it
-            return lambda value, _: type_(value)
         return hook
 
     def _class_hook(self, cls: type[Any]) -> Hook:

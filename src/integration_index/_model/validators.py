@@ -9,7 +9,7 @@ import re
 import types
 import typing
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, SupportsFloat, SupportsIndex
 
 import attrs
 
@@ -29,7 +29,7 @@ __all__ = [
 ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
-def to_float(value: float) -> float:
+def to_float(value: str | bytes | SupportsFloat | SupportsIndex) -> float:
     """The attrs converter of a float field: ``float(value)``.
 
     A Python function rather than the builtin ``float``: attrs reads a converter's signature,
