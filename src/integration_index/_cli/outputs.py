@@ -226,10 +226,7 @@ def csv_text(
     negative number stays -3.50)."""
     spelling, keep = _csv_spelling(dialect)
     delimiter, line_end = spelling.delimiter, spelling.line_end
-    buffer = io.StringIO()
-    # CRLF for the writer, so that it quotes a value holding a carriage return as well as one
-    # holding a line feed; each row's own CRLF then becomes the dialect's line end.
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    buffer = writer = None  # made for the first row with a cell to quote: few rows have one
     lines = []
     for row in rows:
         cells = text_cells(row, columns, spelling.decimal, digits)
@@ -242,6 +239,11 @@ def csv_text(
         if len(cells) > 1 and line.count(delimiter) == len(cells) - 1 and _unquoted(line):
             lines.append(line + line_end)  # no cell to quote: what the writer writes
             continue
+        if buffer is None or writer is None:
+            buffer = io.StringIO()
+            # CRLF for the writer, so that it quotes a value holding a carriage return as well
+            # as one holding a line feed; each row's own CRLF then becomes the dialect's line end.
+            writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
         writer.writerow(cells)
         lines.append(buffer.getvalue()[:-2] + line_end)
         buffer.seek(0)
