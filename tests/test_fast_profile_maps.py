@@ -120,7 +120,7 @@ def test_the_hooks_keep_exact_values_and_convert_as_the_model_does() -> None:
         _metadata_hook({"a": [1]}, 0)
 
 
-PROFILE = {
+PROFILE: dict[str, Any] = {
     "city": {"id": "c", "name": "C"},
     "assessment": {"frameworks": ["f"], "date": datetime.date(2024, 3, 1)},
 }
