@@ -20,8 +20,11 @@ from integration_index._io.convert import (
     _METADATA,
     StructureError,
     _context_hook,
+    _fast_model_converter,
     _make,
     _metadata_hook,
+    _optional_int,
+    _optional_str,
     model_converter,
     structure,
 )
@@ -118,6 +121,20 @@ def test_the_hooks_keep_exact_values_and_convert_as_the_model_does() -> None:
         _context_hook({"f": {"a": math.nan}}, 0)
     with pytest.raises(ValueError, match="expected a string, number, boolean or date"):
         _metadata_hook({"a": [1]}, 0)
+
+
+@given(st.one_of(VALUES, st.lists(VALUES, max_size=3), st.lists(st.text(max_size=3), max_size=3)))
+def test_optional_and_string_array_hooks_build_what_the_generic_hooks_build(value: Any) -> None:
+    fast_converter = _fast_model_converter()
+    for type_, hook in (
+        (str | None, _optional_str),
+        (int | None, _optional_int),
+        (tuple[str, ...], fast_converter.get_structure_hook(tuple[str, ...])),
+    ):
+        assert fast_converter.get_structure_hook(type_) is hook or type_ == tuple[str, ...]
+        assert outcome(hook, value, type_) == outcome(
+            GENERIC.get_structure_hook(type_), value, type_
+        )
 
 
 PROFILE: dict[str, Any] = {

@@ -308,6 +308,33 @@ def _context_hook(value: Any, _: Any) -> FrozenDict[str, FrozenDict[str, Context
     return FrozenDict.adopt(out)
 
 
+def _optional_str(value: Any, _: Any) -> str | None:
+    """``str | None`` as cattrs' optional hook structures it (None, else the str hook), without
+    its per-call dispatch."""
+    return value if value is None or type(value) is str else _structure_str(value, str)
+
+
+def _optional_int(value: Any, _: Any) -> int | None:
+    """``int | None``, as ``_optional_str``."""
+    return value if value is None or type(value) is int else _structure_int(value, int)
+
+
+def _str_array_hook(generic: Any) -> Any:
+    """The hook of ``tuple[str, ...]``: a list of exact strings at once, anything else through
+    *generic* (the converter's array hook for the type)."""
+
+    def structure(value: Any, type_: Any) -> tuple[str, ...]:
+        if type(value) is list:
+            for item in value:
+                if type(item) is not str:
+                    break
+            else:
+                return tuple(value)
+        return generic(value, type_)  # type: ignore[no-any-return]
+
+    return structure
+
+
 #: The types of ``City.metadata`` and ``CityProfile.context``, which the two hooks above read.
 _METADATA = FrozenDict[str, MetadataValue]
 _CONTEXT = FrozenDict[str, FrozenDict[str, ContextValue]]
@@ -324,6 +351,11 @@ def _fast_model_converter() -> cattrs.Converter:
     converter.register_structure_hook_func(lambda type_: type_ == items, EvidenceReader())
     converter.register_structure_hook_func(lambda type_: type_ == _METADATA, _metadata_hook)
     converter.register_structure_hook_func(lambda type_: type_ == _CONTEXT, _context_hook)
+    converter.register_structure_hook_func(lambda type_: type_ == str | None, _optional_str)
+    converter.register_structure_hook_func(lambda type_: type_ == int | None, _optional_int)
+    strings = tuple[str, ...]
+    generic = _array_hook_factory(strings, converter)
+    converter.register_structure_hook_func(lambda t: t == strings, _str_array_hook(generic))
     return converter
 
 
