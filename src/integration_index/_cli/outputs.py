@@ -154,7 +154,8 @@ def text_cells(
         if kind is str:
             cells.append(value)  # type: ignore[arg-type]
         elif kind is float:
-            cells.append(f"{value:.{digits.get(column, 2)}f}".replace(".", decimal))
+            text = f"{value:.{digits.get(column, 2)}f}"
+            cells.append(text if decimal == "." else text.replace(".", decimal))
         elif value is None:
             cells.append("")
         elif isinstance(value, bool):
