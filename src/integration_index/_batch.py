@@ -15,7 +15,7 @@ from typing import TypeVar
 import attrs
 
 from integration_index._io.documents import load_profile_file
-from integration_index._io.inputs import GLOB_CHARS, exists, expand_inputs, is_dir
+from integration_index._io.inputs import GLOB_CHARS, exists, expand_inputs
 from integration_index._io.toml import locate, with_lines
 from integration_index._model.aggregation_use import aggregation_problems
 from integration_index._model.builders import builder
@@ -340,7 +340,9 @@ def _labelled(items: Iterable[str | os.PathLike[str] | CityProfile]) -> Iterator
         if not text:  # Path("") is the current directory: never walk it by accident
             yield ProfileError("empty path, expected a file, a directory or a glob"), text
             continue
-        if is_dir(Path(text)) or (GLOB_CHARS & set(text) and not exists(Path(text))):
+        # os.path.isdir, not Path(text).is_dir(): the same answer (False for a name the system
+        # refuses), without building a Path for every file a caller's walk already found.
+        if os.path.isdir(text) or (GLOB_CHARS & set(text) and not exists(Path(text))):
             try:
                 for path in expand_inputs([text]):
                     yield path, path

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import io
 import json
 from collections.abc import Mapping, Sequence
@@ -154,9 +155,14 @@ def text_cells(
         if kind is str:
             cells.append(value)  # type: ignore[arg-type]
         elif kind is float:
-            cells.append(f"{value:.{digits.get(column, 2)}f}".replace(".", decimal))
+            text = f"{value:.{digits.get(column, 2)}f}"
+            cells.append(text if decimal == "." else text.replace(".", decimal))
         elif value is None:
             cells.append("")
+        elif kind is int and column not in digits:  # a count: what str() gives, as below
+            cells.append(str(value))
+        elif kind is datetime.date:
+            cells.append(value.isoformat())  # type: ignore[union-attr]
         elif isinstance(value, bool):
             cells.append("true" if value else "false")
         elif isinstance(value, float) or (column in digits and isinstance(value, int)):
@@ -226,27 +232,41 @@ def csv_text(
     negative number stays -3.50)."""
     spelling, keep = _csv_spelling(dialect)
     delimiter, line_end = spelling.delimiter, spelling.line_end
-    buffer = io.StringIO()
-    # CRLF for the writer, so that it quotes a value holding a carriage return as well as one
-    # holding a line feed; each row's own CRLF then becomes the dialect's line end.
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    buffer = writer = None  # made for the first row with a cell to quote: few rows have one
     lines = []
     for row in rows:
         cells = text_cells(row, columns, spelling.decimal, digits)
-        if not keep:  # only text values: the formatted numbers are left as they are
+        line = delimiter.join(cells)
+        # A cell starts the line or follows a delimiter: with no formula sign at either place,
+        # no cell starts as a formula (a sign after a delimiter within a cell only costs the
+        # cell-by-cell look).
+        if not keep and (
+            line.startswith(_FORMULA_START) or any(d in line for d in _after(delimiter))
+        ):  # only text values: the formatted numbers are left as they are
             cells = [  # as neutralise_formula, inline: the start first, seldom a formula's
                 "'" + text if text.startswith(_FORMULA_START) and isinstance(value, str) else text
                 for value, text in zip(row, cells, strict=True)
             ]
-        line = delimiter.join(cells)
+            line = delimiter.join(cells)
         if len(cells) > 1 and line.count(delimiter) == len(cells) - 1 and _unquoted(line):
             lines.append(line + line_end)  # no cell to quote: what the writer writes
             continue
+        if buffer is None or writer is None:
+            buffer = io.StringIO()
+            # CRLF for the writer, so that it quotes a value holding a carriage return as well
+            # as one holding a line feed; each row's own CRLF then becomes the dialect's line end.
+            writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
         writer.writerow(cells)
         lines.append(buffer.getvalue()[:-2] + line_end)
         buffer.seek(0)
         buffer.truncate()
     return "".join(lines)
+
+
+@functools.cache
+def _after(delimiter: str) -> tuple[str, ...]:
+    """The delimiter followed by each character a formula starts with."""
+    return tuple(delimiter + start for start in _FORMULA_START)
 
 
 def _unquoted(line: str) -> bool:

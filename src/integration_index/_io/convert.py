@@ -14,7 +14,7 @@ from cattrs.errors import ClassValidationError, IterableValidationError, Iterabl
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from integration_index._io.fast_classes import ClassReader
-from integration_index._io.fast_evidence import EvidenceReader, fast_evidence
+from integration_index._io.fast_evidence import EvidenceReader, NotFast, fast_evidence
 from integration_index._io.problems import StructureError, problems_from
 from integration_index._io.toml import shorten
 from integration_index._model.crosswalk import Crosswalk, Link
@@ -264,6 +264,82 @@ def model_converter() -> cattrs.Converter:
     return _make(omit_defaults=True, dates_as_text=False)
 
 
+def _metadata_hook(value: Any, _: Any) -> FrozenDict[str, MetadataValue]:
+    """A city's metadata as the fast converter's generic hooks structure it, in one loop: keys
+    and values of the common exact types kept as they are (a float checked as ``_finite``
+    checks it), any other through the generic hook itself; a non-dict declines (NotFast)."""
+    if type(value) is not dict:
+        raise NotFast
+    out: dict[str, MetadataValue] = {}
+    for key, item in value.items():
+        kind = type(item)
+        if type(key) is not str:
+            key = _structure_str(key, str)
+        if kind is str or kind is int or kind is bool or kind is datetime.date:
+            out[key] = item
+        elif kind is float and not math.isnan(item):
+            out[key] = item  # float(item) is item: what _finite gives back
+        else:
+            out[key] = _structure_metadata_value(item, MetadataValue)  # type: ignore[arg-type]
+    return FrozenDict.adopt(out)
+
+
+def _context_hook(value: Any, _: Any) -> FrozenDict[str, FrozenDict[str, ContextValue]]:
+    """A profile's context as the fast converter's generic hooks structure it, in one loop (as
+    ``_metadata_hook``, with ``_structure_context_value``'s rules)."""
+    if type(value) is not dict:
+        raise NotFast
+    out: dict[str, FrozenDict[str, ContextValue]] = {}
+    for framework_id, values in value.items():
+        if type(framework_id) is not str:
+            framework_id = _structure_str(framework_id, str)
+        if type(values) is not dict:
+            raise NotFast
+        inner: dict[str, ContextValue] = {}
+        for key, item in values.items():
+            kind = type(item)
+            if type(key) is not str:
+                key = _structure_str(key, str)
+            if kind is str or kind is bool or (kind is float and not math.isnan(item)):
+                inner[key] = item
+            else:
+                inner[key] = _structure_context_value(item, ContextValue)  # type: ignore[arg-type]
+        out[framework_id] = FrozenDict.adopt(inner)
+    return FrozenDict.adopt(out)
+
+
+def _optional_str(value: Any, _: Any) -> str | None:
+    """``str | None`` as cattrs' optional hook structures it (None, else the str hook), without
+    its per-call dispatch."""
+    return value if value is None or type(value) is str else _structure_str(value, str)
+
+
+def _optional_int(value: Any, _: Any) -> int | None:
+    """``int | None``, as ``_optional_str``."""
+    return value if value is None or type(value) is int else _structure_int(value, int)
+
+
+def _str_array_hook(generic: Any) -> Any:
+    """The hook of ``tuple[str, ...]``: a list of exact strings at once, anything else through
+    *generic* (the converter's array hook for the type)."""
+
+    def structure(value: Any, type_: Any) -> tuple[str, ...]:
+        if type(value) is list:
+            for item in value:
+                if type(item) is not str:
+                    break
+            else:
+                return tuple(value)
+        return generic(value, type_)  # type: ignore[no-any-return]
+
+    return structure
+
+
+#: The types of ``City.metadata`` and ``CityProfile.context``, which the two hooks above read.
+_METADATA = FrozenDict[str, MetadataValue]
+_CONTEXT = FrozenDict[str, FrozenDict[str, ContextValue]]
+
+
 @functools.cache
 def _fast_model_converter() -> cattrs.Converter:
     # Without detailed validation, and with a hand-written hook for evidence items: several times
@@ -273,6 +349,13 @@ def _fast_model_converter() -> cattrs.Converter:
     converter.register_structure_hook(Evidence, lambda data, _: fast_evidence(data))
     items = tuple[Evidence, ...]
     converter.register_structure_hook_func(lambda type_: type_ == items, EvidenceReader())
+    converter.register_structure_hook_func(lambda type_: type_ == _METADATA, _metadata_hook)
+    converter.register_structure_hook_func(lambda type_: type_ == _CONTEXT, _context_hook)
+    converter.register_structure_hook_func(lambda type_: type_ == str | None, _optional_str)
+    converter.register_structure_hook_func(lambda type_: type_ == int | None, _optional_int)
+    strings = tuple[str, ...]
+    generic = _array_hook_factory(strings, converter)
+    converter.register_structure_hook_func(lambda t: t == strings, _str_array_hook(generic))
     return converter
 
 

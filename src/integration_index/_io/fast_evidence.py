@@ -20,7 +20,7 @@ from typing import Any
 
 import attrs
 
-from integration_index._model.builders import builder
+from integration_index._model.builders import builder, slot_setters
 from integration_index._model.profile import EFFORTS, SOURCE_KINDS, Evidence
 
 __all__ = ["EvidenceReader", "NotFast", "fast_evidence"]
@@ -32,6 +32,7 @@ _SOURCE_KINDS = frozenset(SOURCE_KINDS)
 _EFFORTS = frozenset(EFFORTS)
 _TEXT_OR_NONE = frozenset({str, type(None)})
 _new_evidence = builder(Evidence, handled=("rating",))  # the rating is converted here
+_SETTERS = slot_setters(Evidence, handled=("rating",))
 # Shapes (key orders) an EvidenceReader writes a function for, at most.
 _SHAPES_LIMIT = 64
 
@@ -117,6 +118,19 @@ def _reader(shape: tuple[str, ...]) -> Callable[[dict[str, Any]], Evidence]:
     return read
 
 
+# What a list reader's code refers to: the checks' sets, and each slot's setter (set0, set1...).
+_LIST_SCOPE: dict[str, Any] = {
+    "isfinite": math.isfinite,
+    "SOURCE_KINDS": _SOURCE_KINDS,
+    "EFFORTS": _EFFORTS,
+    "Date": datetime.date,
+    "NotFast": NotFast,
+    "new_object": object.__new__,
+    "Evidence": Evidence,
+    **{f"set{i}": setter for i, setter in enumerate(_SETTERS)},
+}
+
+
 def _list_reader(
     shape: tuple[str, ...],
 ) -> Callable[[list[Any], Callable[[Any], Evidence]], tuple[Evidence, ...]]:
@@ -157,17 +171,14 @@ def _list_reader(
     checks = [check for name in shape if (check := _CHECKS[name]) is not None]
     lines.append(f"        if {' or '.join(checks)}:")
     lines.append("            raise NotFast")
-    values = ", ".join(name if name in shape else "None" for name in _FIELDS)
-    lines.append(f"        append(new({values}))")
+    # The item built inline, as _new_evidence builds it (a call less per item): every slot set,
+    # a field the shape lacks to None (its default).
+    lines.append("        o = new_object(Evidence)")
+    for i, name in enumerate(_FIELDS):
+        lines.append(f"        set{i}(o, {name if name in shape else 'None'})")
+    lines.append("        append(o)")
     lines.append("    return tuple(out)")
-    scope: dict[str, Any] = {
-        "isfinite": math.isfinite,
-        "SOURCE_KINDS": _SOURCE_KINDS,
-        "EFFORTS": _EFFORTS,
-        "Date": datetime.date,
-        "NotFast": NotFast,
-        "new": _new_evidence,
-    }
+    scope: dict[str, Any] = {**_LIST_SCOPE}
     exec("\n".join(lines), scope)  # names are Evidence's own fields: nothing from the input
     read_all: Callable[[list[Any], Callable[[Any], Evidence]], tuple[Evidence, ...]]
     read_all = scope["read_all"]

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-__all__ = ["builder"]
+__all__ = ["builder", "slot_setters"]
 
 T = TypeVar("T")
 
@@ -32,7 +32,30 @@ def builder(cls: type[T], handled: Sequence[str] = ()) -> Callable[..., T]:
         TypeError: *cls* is not a slotted attrs class, or has a validator, a converter not in
             *handled*, or an ``__attrs_post_init__``.
     """
-    fields = attrs.fields(cls)  # type: ignore[arg-type]
+    setters = slot_setters(cls, handled)
+    scope: dict[str, Any] = {"new": object.__new__, "cls": cls}
+    lines = [f"def build({', '.join(f'v{i}' for i in range(len(setters)))}):", "    o = new(cls)"]
+    for i, setter in enumerate(setters):
+        scope[f"set{i}"] = setter
+        lines.append(f"    set{i}(o, v{i})")
+    lines.append("    return o")
+    exec("\n".join(lines), scope)  # unrolled, as attrs writes its own __init__
+    build: Callable[..., T] = scope["build"]
+    build.__qualname__ = f"build_{cls.__name__}"
+    return build
+
+
+def slot_setters(
+    cls: type[Any], handled: Sequence[str] = ()
+) -> tuple[Callable[[Any, Any], None], ...]:
+    """The ``__set__`` of each field's slot of *cls*, in field order, for code that builds
+    objects inline (``object.__new__(cls)``, then each setter) as :func:`builder`'s function
+    does; refused in the same cases.
+
+    Raises:
+        TypeError: as :func:`builder`.
+    """
+    fields = attrs.fields(cls)
     problems = [
         f"{field.name} has a validator" for field in fields if field.validator is not None
     ] + [
@@ -44,14 +67,4 @@ def builder(cls: type[T], handled: Sequence[str] = ()) -> Callable[..., T]:
         problems.append("it has __attrs_post_init__ or no slots")
     if problems:
         raise TypeError(f"cannot build {cls.__name__} without its __init__: {'; '.join(problems)}")
-    names = [field.name for field in fields]
-    scope: dict[str, Any] = {"new": object.__new__, "cls": cls}
-    lines = [f"def build({', '.join(f'v{i}' for i in range(len(names)))}):", "    o = new(cls)"]
-    for i, name in enumerate(names):
-        scope[f"set{i}"] = cls.__dict__[name].__set__  # the slot's member descriptor
-        lines.append(f"    set{i}(o, v{i})")
-    lines.append("    return o")
-    exec("\n".join(lines), scope)  # unrolled, as attrs writes its own __init__
-    build: Callable[..., T] = scope["build"]
-    build.__qualname__ = f"build_{cls.__name__}"
-    return build
+    return tuple(cls.__dict__[field.name].__set__ for field in fields)  # member descriptors

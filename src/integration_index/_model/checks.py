@@ -12,8 +12,6 @@ from integration_index.exceptions import Problem
 
 __all__ = ["check_profile"]
 
-_MISSING: object = object()
-
 
 def _choices(ids: list[str], limit: int = 8) -> str:
     shown = ", ".join(repr(i) for i in ids[:limit])
@@ -114,17 +112,22 @@ def _check_evidence(
     """Append the problems of each evidence item's framework, criterion and rating."""
     single = resolved.get(named[0]) if len(named) == 1 else None
     single_id = single.id if single is not None else None
-    levels_of = single.rating_levels.get if single is not None else None
+    # A read-only view: its subscript looks up at dict speed, its get() as a method call.
+    rating_levels = single.rating_levels if single is not None else None
     for index, item in enumerate(evidence):
         framework = item.framework
-        if levels_of is not None and (framework is None or framework == single_id):
+        if rating_levels is not None and (framework is None or framework == single_id):
             # The common case, checked without building anything.
-            levels = levels_of(item.criterion, _MISSING)
-            if levels is None:
-                if isinstance(item.rating, float):
+            try:
+                levels = rating_levels[item.criterion]
+            except KeyError:
+                pass  # an unknown criterion: said below
+            else:
+                if levels is None:
+                    if isinstance(item.rating, float):
+                        continue
+                elif item.rating in levels:
                     continue
-            elif levels is not _MISSING and item.rating in levels:  # type: ignore[operator]
-                continue
         where = f"evidence[{index}]"
         found = _framework_for(framework, where, named, resolved, problems)
         if found is None:

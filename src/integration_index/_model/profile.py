@@ -85,6 +85,9 @@ _CONTEXT_TYPES = (str, int, float)
 
 
 def _check_mapping(name: str, value: object) -> None:
+    kind = type(value)
+    if kind is FrozenDict or kind is dict:  # what a profile holds: no ABC check
+        return
     if not isinstance(value, Mapping):
         raise TypeError(f"{name} must be a mapping, got {type(value).__name__} {value!r:.80}")
 
