@@ -175,3 +175,14 @@ def test_directories_are_walked_in_sorted_order_in_bounded_batches(tmp_path: Pat
         assert list(ii.expand_inputs([tmp_path])) == expected
     finally:
         setattr(batch, "_NAMES_AT_ONCE", 10_000)  # noqa: B010
+
+
+def test_chunks_start_small_and_double_up_to_the_chunk_size() -> None:
+    from integration_index._batch import _chunks
+
+    items = [(f"p{i}.toml", f"p{i}.toml") for i in range(300)]
+    chunks = list(_chunks(iter(items), 128))
+    assert [len(chunk) for chunk in chunks] == [8, 16, 32, 64, 128, 52]
+    assert [item for chunk in chunks for item in chunk] == items
+    assert [len(chunk) for chunk in _chunks(iter(items[:7]), 3)] == [3, 3, 1]
+    assert [len(c) for c in _chunks(iter(items[:30]), 1)] == [1] * 30

@@ -352,13 +352,22 @@ def _labelled(items: Iterable[str | os.PathLike[str] | CityProfile]) -> Iterator
             yield text, text
 
 
+#: The first chunk sent to a worker holds at most this many inputs; each next one twice as many,
+#: up to the batch's chunk size.
+FIRST_CHUNK = 8
+
+
 def _chunks(items: Iterator[tuple[Item, str]], size: int) -> Iterator[list[tuple[Item, str]]]:
+    """*items* in chunks of FIRST_CHUNK, then twice as many each time, up to *size*: small first
+    chunks set every worker going at once, large ones later cost the parent less per input."""
     chunk: list[tuple[Item, str]] = []
+    limit = min(FIRST_CHUNK, size)
     for item in items:
         chunk.append(item)
-        if len(chunk) == size:
+        if len(chunk) == limit:
             yield chunk
             chunk = []
+            limit = min(2 * limit, size)
     if chunk:
         yield chunk
 
@@ -370,7 +379,7 @@ def score_inputs(
     frameworks: Sequence[str] | None = None,
     jobs: int = 1,
     keep_profiles: bool = False,
-    chunk_size: int = 32,
+    chunk_size: int = 128,
     render: Renderer | None = None,
     start_method: str | None = None,
     skip_unassessed: bool = False,

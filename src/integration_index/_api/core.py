@@ -297,7 +297,7 @@ def score_many(
     *,
     jobs: int = 1,
     keep_profiles: bool = False,
-    chunk_size: int = 32,
+    chunk_size: int = 128,
     render: Renderer | None = None,
     start_method: str | None = None,
     skip_unassessed: bool = False,
@@ -316,7 +316,8 @@ def score_many(
             unless *skip_unassessed*.
         jobs: Worker processes; 1 scores in this process. Results are identical whatever *jobs*.
         keep_profiles: Also return each profile read.
-        chunk_size: Inputs sent to a worker at a time.
+        chunk_size: The most inputs sent to a worker at a time (the first chunks are smaller,
+            so that every worker starts at once; larger ones cost this process less per input).
         render: A module-level function turning a result into text, run in the workers; the
             results then carry ``output`` instead of cards.
         start_method: "fork" or "spawn" for the workers (default: fork where available).
