@@ -352,16 +352,11 @@ def _labelled(items: Iterable[str | os.PathLike[str] | CityProfile]) -> Iterator
             yield text, text
 
 
-#: The first chunk sent to a worker holds at most this many inputs; each next one twice as many,
-#: up to the batch's chunk size.
-FIRST_CHUNK = 8
-
-
 def _chunks(items: Iterator[tuple[Item, str]], size: int) -> Iterator[list[tuple[Item, str]]]:
-    """*items* in chunks of FIRST_CHUNK, then twice as many each time, up to *size*: small first
-    chunks set every worker going at once, large ones later cost the parent less per input."""
+    """*items* in chunks of 8, then twice as many each time, up to *size*: small first chunks
+    set every worker going at once, large ones later cost the parent less per input."""
     chunk: list[tuple[Item, str]] = []
-    limit = min(FIRST_CHUNK, size)
+    limit = min(8, size)
     for item in items:
         chunk.append(item)
         if len(chunk) == limit:

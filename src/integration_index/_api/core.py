@@ -316,8 +316,7 @@ def score_many(
             unless *skip_unassessed*.
         jobs: Worker processes; 1 scores in this process. Results are identical whatever *jobs*.
         keep_profiles: Also return each profile read.
-        chunk_size: The most inputs sent to a worker at a time (the first chunks are smaller,
-            so that every worker starts at once; larger ones cost this process less per input).
+        chunk_size: The most inputs sent to a worker at a time (the first chunks are smaller).
         render: A module-level function turning a result into text, run in the workers; the
             results then carry ``output`` instead of cards.
         start_method: "fork" or "spawn" for the workers (default: fork where available).
