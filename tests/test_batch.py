@@ -177,12 +177,21 @@ def test_directories_are_walked_in_sorted_order_in_bounded_batches(tmp_path: Pat
         setattr(batch, "_NAMES_AT_ONCE", 10_000)  # noqa: B010
 
 
-def test_chunks_start_small_and_double_up_to_the_chunk_size() -> None:
-    from integration_index._batch import _chunks
+def test_chunks_stay_a_small_share_of_what_came_and_grow_to_the_chunk_size() -> None:
+    from integration_index._pool import chunks
 
-    items = [(f"p{i}.toml", f"p{i}.toml") for i in range(300)]
-    chunks = list(_chunks(iter(items), 128))
-    assert [len(chunk) for chunk in chunks] == [8, 16, 32, 64, 128, 52]
-    assert [item for chunk in chunks for item in chunk] == items
-    assert [len(chunk) for chunk in _chunks(iter(items[:7]), 3)] == [3, 3, 1]
-    assert [len(c) for c in _chunks(iter(items[:30]), 1)] == [1] * 30
+    def sizes(n: int, size: int, jobs: int) -> list[int]:
+        parts = list(chunks(iter(range(n)), size, jobs))
+        assert [item for part in parts for item in part] == list(range(n))  # all, in order
+        return [len(part) for part in parts]
+
+    assert sizes(20, 128, 2) == [8, 8, 4]
+    assert sizes(100, 128, 2) == [8] * 12 + [4]  # 8 until 144 have gone (144 // 16 = 9)
+    assert sizes(7, 3, 2) == [3, 3, 1]
+    assert sizes(30, 1, 2) == [1] * 30
+    assert sizes(250, 128, 8) == [8] * 31 + [2]  # every one of 8 workers gets some
+    large = sizes(10_000, 128, 2)
+    assert large[:-1] == sorted(large[:-1]) and max(large) == 128
+    first_full = large.index(128)
+    assert sum(large[:first_full]) >= 2048  # 128 is an eighth of a job's share of 2,048
+    assert set(large[first_full:-1]) == {128}

@@ -172,6 +172,17 @@ def test_a_device_is_refused() -> None:
         read_text("/dev/zero", ProfileError)
 
 
+def test_a_path_with_a_nul_character_is_an_input_error_not_an_internal_one() -> None:
+    with pytest.raises(ProfileError, match="the path holds a NUL character"):
+        read_text("a\x00b.toml", ProfileError)
+    profile = (
+        Path(__file__).resolve().parent.parent / "examples/profiles/eurocities/lindenburg-2024.toml"
+    )
+    first, *others = ii.score_many(["a\x00b.toml", profile])
+    assert first.error is not None and "internal error" not in str(first.error)
+    assert [result.ok for result in others] == [True]
+
+
 def test_the_size_limit_comes_from_the_environment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -60,16 +60,18 @@ def render_or_die(result: ii.ScoreResult) -> str:
     return render_csv(result)
 
 
-@pytest.mark.parametrize("how", ["exit", "sigkill"])
+@pytest.mark.parametrize(("how", "chunk_size"), [("exit", 4), ("sigkill", 4), ("exit", 128)])
 def test_score_many_survives_a_worker_that_dies(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str, chunk_size: int
 ) -> None:
     paths = _batch_dir(tmp_path)
     victim = paths[7]
     monkeypatch.setitem(_VICTIM, "name", victim.name)
     monkeypatch.setitem(_VICTIM, "how", how)
     results = list(
-        ii.score_many(paths, jobs=2, render=render_or_die, start_method="fork", chunk_size=4)
+        ii.score_many(
+            paths, jobs=2, render=render_or_die, start_method="fork", chunk_size=chunk_size
+        )
     )
     assert [r.source for r in results] == [str(p) for p in paths]  # all, in input order
     failed = [r for r in results if not r.ok]

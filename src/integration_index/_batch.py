@@ -352,21 +352,6 @@ def _labelled(items: Iterable[str | os.PathLike[str] | CityProfile]) -> Iterator
             yield text, text
 
 
-def _chunks(items: Iterator[tuple[Item, str]], size: int) -> Iterator[list[tuple[Item, str]]]:
-    """*items* in chunks of 8, then twice as many each time, up to *size*: small first chunks
-    set every worker going at once, large ones later cost the parent less per input."""
-    chunk: list[tuple[Item, str]] = []
-    limit = min(8, size)
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == limit:
-            yield chunk
-            chunk = []
-            limit = min(2 * limit, size)
-    if chunk:
-        yield chunk
-
-
 def score_inputs(
     inputs: Iterable[str | os.PathLike[str] | CityProfile],
     context: ScoringContext,
@@ -428,7 +413,7 @@ def _in_workers(
     import functools
     import multiprocessing
 
-    from integration_index._pool import ordered_map
+    from integration_index._pool import chunks, ordered_map
 
     if start_method is None:
         start_method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
@@ -437,7 +422,7 @@ def _in_workers(
     context = multiprocessing.get_context(start_method)
     died = functools.partial(_worker_died, job)
     for fields in ordered_map(
-        _score_chunk, _chunks(labelled, chunk_size), jobs=jobs, mp_context=context,
+        _score_chunk, chunks(labelled, chunk_size, jobs), jobs=jobs, mp_context=context,
         initializer=_start_worker, initargs=(job,), on_death=died,
     ):  # fmt: skip
         yield _new_result(*fields)

@@ -16,10 +16,27 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
-__all__ = ["ordered_map"]
+__all__ = ["chunks", "ordered_map"]
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+
+def chunks(items: Iterable[T], size: int, jobs: int) -> Iterator[list[T]]:
+    """*items* in chunks of at most *size* for *jobs* workers: 8 at first, then an eighth of a
+    job's share of what came so far. A chunk never holds much of a small batch, so that every
+    worker gets a share of it; a large batch goes in chunks of *size*, which cost the parent
+    less per input."""
+    chunk: list[T] = []
+    limit, seen = min(8, size), 0
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == limit:
+            yield chunk
+            seen, chunk = seen + limit, []
+            limit = min(size, max(8, seen // (8 * jobs)))
+    if chunk:
+        yield chunk
 
 
 def ordered_map(

@@ -103,6 +103,8 @@ def read_text(path: str | Path, error: ErrorFactory) -> str:
         raise error("is a directory, expected a TOML file", path=name) from None
     except OSError as exc:
         raise error(f"cannot read the file: {exc.strerror or exc}", path=name) from None
+    except ValueError:  # only a NUL character makes os.open refuse a str path so
+        raise error("the path holds a NUL character, which no file name can", path=name) from None
     try:
         status = os.fstat(fd)
         mode = status.st_mode

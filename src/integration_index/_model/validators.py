@@ -39,7 +39,7 @@ def to_float(value: str | bytes | SupportsFloat | SupportsIndex) -> float:
     return float(value)
 
 
-# As with the builtin: no parameter annotation, so that ``__init__`` keeps the field's own.
+# As with the builtin: no parameter annotation at run time (attrs would give it to ``__init__``).
 to_float.__annotations__ = {"return": "float"}
 
 
