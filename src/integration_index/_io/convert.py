@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 import functools
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import cattrs
@@ -264,48 +264,55 @@ def model_converter() -> cattrs.Converter:
     return _make(omit_defaults=True, dates_as_text=False)
 
 
-def _metadata_hook(value: Any, _: Any) -> FrozenDict[str, MetadataValue]:
-    """A city's metadata as the fast converter's generic hooks structure it, in one loop: keys
-    and values of the common exact types kept as they are (a float checked as ``_finite``
-    checks it), any other through the generic hook itself; a non-dict declines (NotFast)."""
+# The values the fast converter's generic hooks give back unchanged, by exact type (besides a
+# float that is not NaN: ``float(item) is item``, what ``_finite`` gives back).
+_METADATA_KEPT = frozenset({str, int, bool, datetime.date})
+_CONTEXT_KEPT = frozenset({str, bool})
+
+
+def _read_map(
+    value: Any, kept: frozenset[type], slow: Callable[[Any], Any]
+) -> FrozenDict[str, Any]:
+    """A table of scalars as the fast converter's generic hooks structure it, in one loop: keys
+    and values of the *kept* exact types as they are, any other value through *slow* (the
+    generic hook itself); a non-dict declines (NotFast)."""
     if type(value) is not dict:
         raise NotFast
-    out: dict[str, MetadataValue] = {}
+    out: dict[str, Any] = {}
     for key, item in value.items():
-        kind = type(item)
         if type(key) is not str:
             key = _structure_str(key, str)
-        if kind is str or kind is int or kind is bool or kind is datetime.date:
+        kind = type(item)
+        if kind in kept or (kind is float and not math.isnan(item)):
             out[key] = item
-        elif kind is float and not math.isnan(item):
-            out[key] = item  # float(item) is item: what _finite gives back
         else:
-            out[key] = _structure_metadata_value(item, MetadataValue)  # type: ignore[arg-type]
+            out[key] = slow(item)
     return FrozenDict.adopt(out)
 
 
+def _metadata_hook(value: Any, _: Any) -> FrozenDict[str, MetadataValue]:
+    """A city's metadata, as the generic hooks structure it (see ``_read_map``)."""
+    return _read_map(value, _METADATA_KEPT, _metadata_value)
+
+
 def _context_hook(value: Any, _: Any) -> FrozenDict[str, FrozenDict[str, ContextValue]]:
-    """A profile's context as the fast converter's generic hooks structure it, in one loop (as
-    ``_metadata_hook``, with ``_structure_context_value``'s rules)."""
+    """A profile's context: per framework, a table as ``_structure_context_value`` reads it."""
     if type(value) is not dict:
         raise NotFast
     out: dict[str, FrozenDict[str, ContextValue]] = {}
     for framework_id, values in value.items():
         if type(framework_id) is not str:
             framework_id = _structure_str(framework_id, str)
-        if type(values) is not dict:
-            raise NotFast
-        inner: dict[str, ContextValue] = {}
-        for key, item in values.items():
-            kind = type(item)
-            if type(key) is not str:
-                key = _structure_str(key, str)
-            if kind is str or kind is bool or (kind is float and not math.isnan(item)):
-                inner[key] = item
-            else:
-                inner[key] = _structure_context_value(item, ContextValue)  # type: ignore[arg-type]
-        out[framework_id] = FrozenDict.adopt(inner)
+        out[framework_id] = _read_map(values, _CONTEXT_KEPT, _context_value)
     return FrozenDict.adopt(out)
+
+
+def _metadata_value(item: Any) -> MetadataValue:
+    return _structure_metadata_value(item, MetadataValue)  # type: ignore[arg-type]
+
+
+def _context_value(item: Any) -> ContextValue:
+    return _structure_context_value(item, ContextValue)  # type: ignore[arg-type]
 
 
 def _optional_str(value: Any, _: Any) -> str | None:
